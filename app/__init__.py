@@ -1,0 +1,1 @@
+"""Ruche: a self-hosted internal social network for an organisation's communities."""

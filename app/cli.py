@@ -1,0 +1,92 @@
+"""The `ruche` command line."""
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+
+from app.config import get_settings
+
+cli = typer.Typer(help="Ruche: a self-hosted internal social network.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database migrations (Alembic).", no_args_is_help=True)
+admin_cli = typer.Typer(help="Administration tasks.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(admin_cli, name="admin")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes")] = 1,
+) -> None:
+    """Apply pending migrations, then serve pages, API and websocket."""
+    import uvicorn
+
+    from app import migrate
+
+    settings = get_settings()
+    settings.secret_key()
+    migrate.upgrade(settings.database_url)
+    if workers > 1 and not settings.REDIS_URL:
+        typer.echo("warning: several workers without RUCHE_REDIS_URL: live events stay within each worker", err=True)
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=host, port=port, workers=workers,
+        ws_max_size=64 * 1024, timeout_graceful_shutdown=30, proxy_headers=False, access_log=False,
+    )
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Upgrade the configured database (to head by default)."""
+    from app import migrate
+
+    migrate.upgrade(get_settings().database_url, revision)
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="target revision, e.g. base or -1")]) -> None:
+    """Downgrade the configured database to REVISION."""
+    from app import migrate
+
+    migrate.downgrade(get_settings().database_url, revision)
+
+
+@cli.command()
+def demo(members: Annotated[int, typer.Option(min=5, max=5000, help="number of members")] = 60) -> None:
+    """Seed a believable demo community (French and English) into an empty database."""
+    from app import migrate
+    from app.demo.seed import seed
+
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    created = asyncio.run(seed(settings, members))
+    typer.echo(created)
+
+
+@admin_cli.command("create")
+def admin_create(
+    email: Annotated[str, typer.Option(help="email of the new admin")],
+    name: Annotated[str, typer.Option(help="display name")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False,
+) -> None:
+    """Create an administrator account."""
+    from app import migrate
+    from app.users.admin import create_admin
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    try:
+        user_id = asyncio.run(create_admin(settings, email, name, password))
+    except Exception as exc:  # show the reason, not a traceback
+        typer.echo(f"error: {getattr(exc, 'detail', exc)}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"admin created: id {user_id}")
+
+
+def main() -> None:
+    from app import cli_extra  # noqa: F401  (registers commands of later domains: search, bench)
+
+    cli()

@@ -1,0 +1,1 @@
+"""Commands contributed by other domains are registered on `app.cli.cli` from here."""

@@ -1,0 +1,109 @@
+"""Settings: every knob is a RUCHE_ environment variable, read once here."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+KNOWN_BAD_SECRETS = {"changethis", "secret", "changeme", "please-change-me"}
+MIN_SECRET_BYTES = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RUCHE_", env_file=".env", extra="ignore")
+
+    DATA_DIR: Path = Path("data")
+    DATABASE_URL: str | None = None
+    REDIS_URL: str | None = None
+    SECRET_KEY: SecretStr | None = None
+    REGISTRATION: Literal["open", "domain", "closed"] = "open"
+    ALLOWED_EMAIL_DOMAINS: list[str] = []
+    RATE_LIMITS: Literal["on", "off"] = "on"
+    ACCESS_TOKEN_MINUTES: int = 60
+    TRUSTED_PROXIES: list[str] = []
+    BASE_URL: str | None = None  # public origin, e.g. https://ruche.example.com (cookies, links, Origin checks)
+    FRONTEND_DIR: Path = ROOT_DIR / "frontend"
+
+    # Argon2id parameters (OWASP); tests may lower them to keep the suite fast.
+    ARGON2_MEMORY_KIB: int = 19456
+    ARGON2_TIME_COST: int = 2
+
+    # Limits (SECURITY.md)
+    MAX_JSON_BYTES: int = 1024 * 1024
+    LOGIN_FAILURES_PER_ACCOUNT: int = 5
+    LOGIN_ACCOUNT_WINDOW_S: int = 30 * 60
+    LOGIN_FAILURES_PER_IP: int = 25
+    LOGIN_IP_WINDOW_S: int = 5 * 60
+    API_RATE_PER_USER_PER_MIN: int = 200
+    API_RATE_PER_IP_PER_MIN: int = 100
+    POST_INTERVAL_S: int = 5
+    DUPLICATE_POST_WINDOW_S: int = 5 * 60
+
+    # Email (notifications); unset host: emails are printed to the log.
+    SMTP_HOST: str | None = None
+    SMTP_PORT: int = 25
+    SMTP_USER: str | None = None
+    SMTP_PASSWORD: SecretStr | None = None
+    SMTP_FROM: str = "ruche@localhost"
+    SMTP_STARTTLS: bool = False
+
+    # Search
+    SEARCH_INDEXER: Literal["auto", "off"] = "auto"  # auto: the process holding the lock writes the index
+
+    @field_validator("ALLOWED_EMAIL_DOMAINS", "TRUSTED_PROXIES", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str) and not value.startswith("["):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def rate_limits_on(self) -> bool:
+        return self.RATE_LIMITS == "on"
+
+    @property
+    def database_url(self) -> str:
+        """The async SQLAlchemy URL: the app picks its own driver for a plain URL."""
+        url = self.DATABASE_URL or f"sqlite:///{(self.DATA_DIR / 'ruche.db').resolve()}"
+        return async_url(url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def secret_key(self) -> str:
+        """The configured key, else one generated once into the data folder; refuses weak keys."""
+        if self.SECRET_KEY is not None:
+            key = self.SECRET_KEY.get_secret_value()
+        else:
+            path = self.DATA_DIR / "secret_key"
+            if not path.exists():
+                self.DATA_DIR.mkdir(parents=True, exist_ok=True)
+                path.write_text(secrets.token_urlsafe(48))
+                path.chmod(0o600)
+            key = path.read_text().strip()
+        if len(key.encode()) < MIN_SECRET_BYTES or key.lower() in KNOWN_BAD_SECRETS:
+            raise ValueError("RUCHE_SECRET_KEY must be at least 32 random bytes")
+        return key
+
+
+def async_url(url: str) -> str:
+    """Map a plain database URL to the async driver Ruche uses."""
+    for prefix, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("postgresql+psycopg://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(prefix):
+            return driver + url[len(prefix):]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

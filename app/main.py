@@ -1,0 +1,89 @@
+"""create_app(settings): routers, error handlers, middleware and the lifespan of shared resources."""
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.middleware import BodySizeLimit, SecurityHeaders
+from app.ratelimit import make_limiter
+
+log = logging.getLogger("ruche")
+
+# Each component that needs start-up work registers (start, stop) here; live and search add theirs.
+Component = Callable[[FastAPI], Any]
+
+
+def _components() -> list[tuple[Component, Component]]:
+    from app import components
+
+    return components.ALL
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    settings.secret_key()  # fail fast on a weak key; generates one on first run
+    owns_engine = getattr(app.state, "engine", None) is None
+    if owns_engine:
+        app.state.engine = make_engine(settings)
+        app.state.sessionmaker = make_sessionmaker(app.state.engine)
+    started = []
+    try:
+        for start, stop in _components():
+            await start(app)
+            started.append(stop)
+        yield
+    finally:
+        for stop in reversed(started):
+            try:
+                await stop(app)
+            except Exception:  # keep shutting the rest down
+                log.exception("component shutdown failed")
+        if owns_engine:
+            await app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Ruche", version="0.1.0", lifespan=lifespan, docs_url="/docs", redoc_url=None)
+    app.state.settings = settings
+    app.state.limiter = make_limiter(settings)
+    app.state.after_commit = []
+    app.state.live_status = lambda: "ok"
+    install_error_handlers(app)
+    _include_routers(app)
+    app.mount("/static", StaticFiles(directory=settings.FRONTEND_DIR / "static"), name="static")
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz(request: Request) -> JSONResponse:
+        database = "ok"
+        try:
+            async with request.app.state.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:
+            database = "down"
+        body = {"status": "ok" if database == "ok" else "degraded", "database": database,
+                "live": request.app.state.live_status()}
+        return JSONResponse(body, status_code=200 if database == "ok" else 503,
+                            headers=None if database == "ok" else {"Retry-After": "5"})
+
+    https = bool(settings.BASE_URL and settings.BASE_URL.startswith("https://"))
+    app.add_middleware(SecurityHeaders, https=https)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.MAX_JSON_BYTES)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from app import routers
+
+    for router in routers.all_routers():
+        app.include_router(router)

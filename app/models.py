@@ -1,0 +1,11 @@
+"""Imports every domain's models so Alembic and relationships see the whole schema."""
+
+from app.activity import Activity
+from app.groups.models import Group, GroupMembership
+from app.posts.models import Comment, IdempotencyKey, Post, PostMention, PostTopic, Reaction
+from app.users.models import AuthSession, Follow, User, UserSkill
+
+__all__ = [
+    "Activity", "AuthSession", "Comment", "Follow", "Group", "GroupMembership", "IdempotencyKey",
+    "Post", "PostMention", "PostTopic", "Reaction", "User", "UserSkill",
+]

@@ -1,0 +1,14 @@
+"""Error pages for browsers (API clients get JSON)."""
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+
+def render_error_page(request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> Response:
+    from app.templating import render
+
+    try:
+        return render(request, "error.html", {"status_code": status_code, "detail": detail},
+                      status_code=status_code, headers=headers)
+    except Exception:  # templates missing or broken: a plain page rather than a 500 on a 404
+        return HTMLResponse(f"<h1>{status_code}</h1>", status_code=status_code, headers=headers)

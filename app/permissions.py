@@ -1,0 +1,107 @@
+"""Every access rule and the one visibility filter: the only place that decides who may do what."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+from app.errors import Forbidden
+from app.groups.models import Group
+from app.posts.models import Post
+from app.security import Actor
+
+
+def require(allowed: bool, detail: str = "Not allowed") -> None:
+    if not allowed:
+        raise Forbidden(detail)
+
+
+# Groups
+
+def is_group_member(actor: Actor, group_id: int) -> bool:
+    return group_id in actor.member_group_ids
+
+
+def is_group_animator(actor: Actor, group_id: int) -> bool:
+    return group_id in actor.animator_group_ids
+
+
+def can_see_group(actor: Actor, group: Group) -> bool:
+    """Secret groups exist only for their members (and admins, who manage every group)."""
+    if group.visibility != "secret":
+        return True
+    if is_group_member(actor, group.id):
+        return True
+    return actor.is_admin
+
+
+def can_read_group_content(actor: Actor, group_id: int | None) -> bool:
+    if group_id is None:
+        return True
+    return group_id in actor.readable_group_ids
+
+
+def can_manage_group(actor: Actor, group: Group) -> bool:
+    if is_group_animator(actor, group.id):
+        return True
+    return actor.is_admin
+
+
+def can_join_group(actor: Actor, group: Group) -> bool:
+    return group.visibility in ("public", "private")
+
+
+def can_post_in(actor: Actor, group_id: int | None) -> bool:
+    if group_id is None:
+        return True
+    return is_group_member(actor, group_id)
+
+
+def can_announce_in(actor: Actor, group_id: int | None) -> bool:
+    if group_id is None:
+        return actor.role in ("communicator", "admin")
+    return is_group_animator(actor, group_id)
+
+
+# Posts and comments
+
+def can_view_post(actor: Actor, post: Post) -> bool:
+    if post.deleted_at is not None:
+        return False
+    if post.hidden_at is not None and not actor.is_moderator:
+        return False
+    return can_read_group_content(actor, post.group_id)
+
+
+def can_edit_post(actor: Actor, post: Post) -> bool:
+    return post.author_id == actor.user_id
+
+
+def can_delete_post(actor: Actor, post: Post) -> bool:
+    if post.author_id == actor.user_id:
+        return True
+    if post.group_id is not None and is_group_animator(actor, post.group_id):
+        return True
+    return actor.is_moderator
+
+
+def can_delete_comment(actor: Actor, comment_author_id: int, post: Post) -> bool:
+    if comment_author_id == actor.user_id:
+        return True
+    if post.group_id is not None and is_group_animator(actor, post.group_id):
+        return True
+    return actor.is_moderator
+
+
+def can_see_activity(actor: Actor, group_id: int | None, subject_user_id: int | None, private: bool) -> bool:
+    """Live events and replays: private events reach their subject only; group events follow the group rule."""
+    if private:
+        return subject_user_id == actor.user_id
+    return can_read_group_content(actor, group_id)
+
+
+def visible_posts(actor: Actor, model: Any = Post) -> ColumnElement[bool]:
+    """The single SQL visibility filter for posts: feeds, profiles, topics, counts and search use it."""
+    readable = sorted(actor.readable_group_ids)
+    group_rule = or_(model.group_id.is_(None), model.group_id.in_(readable) if readable else false())
+    hidden_rule = true() if actor.is_moderator else model.hidden_at.is_(None)
+    return and_(model.deleted_at.is_(None), hidden_rule, group_rule)

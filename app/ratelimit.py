@@ -1,0 +1,111 @@
+"""Fixed-window rate limits, per process or shared through Redis when configured."""
+
+import time
+from typing import Protocol
+
+from app.config import Settings
+from app.errors import RateLimited
+
+
+class Limiter(Protocol):
+    async def hit(self, key: str, limit: int, window_s: int) -> int | None:
+        """Count one event; return the seconds to wait when over the limit, else None."""
+
+    async def peek(self, key: str, limit: int, window_s: int) -> int | None:
+        """Like hit, without counting."""
+
+    async def reset(self, key: str) -> None: ...
+
+
+class MemoryLimiter:
+    MAX_KEYS = 100_000  # bounded memory: the oldest windows are dropped first
+
+    def __init__(self) -> None:
+        self._windows: dict[str, tuple[float, int]] = {}
+
+    def _current(self, key: str, window_s: int) -> tuple[float, int]:
+        now = time.monotonic()
+        start, count = self._windows.get(key, (now, 0))
+        if now - start >= window_s:
+            start, count = now, 0
+        return start, count
+
+    async def hit(self, key: str, limit: int, window_s: int) -> int | None:
+        start, count = self._current(key, window_s)
+        if count >= limit:
+            return int(window_s - (time.monotonic() - start)) + 1
+        if len(self._windows) >= self.MAX_KEYS and key not in self._windows:
+            self._windows.pop(next(iter(self._windows)))
+        self._windows[key] = (start, count + 1)
+        return None
+
+    async def peek(self, key: str, limit: int, window_s: int) -> int | None:
+        start, count = self._current(key, window_s)
+        if count >= limit:
+            return int(window_s - (time.monotonic() - start)) + 1
+        return None
+
+    async def reset(self, key: str) -> None:
+        self._windows.pop(key, None)
+
+
+class RedisLimiter:
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as redis
+
+        self._redis = redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self._fallback = MemoryLimiter()  # Redis down: keep limiting per process rather than fail open
+
+    async def hit(self, key: str, limit: int, window_s: int) -> int | None:
+        try:
+            name = f"ruche:rl:{key}"
+            count = await self._redis.incr(name)
+            if count == 1:
+                await self._redis.expire(name, window_s)
+            if count > limit:
+                ttl = await self._redis.ttl(name)
+                return max(1, int(ttl))
+            return None
+        except Exception:
+            return await self._fallback.hit(key, limit, window_s)
+
+    async def peek(self, key: str, limit: int, window_s: int) -> int | None:
+        try:
+            name = f"ruche:rl:{key}"
+            value = await self._redis.get(name)
+            if value is not None and int(value) >= limit:
+                return max(1, int(await self._redis.ttl(name)))
+            return None
+        except Exception:
+            return await self._fallback.peek(key, limit, window_s)
+
+    async def reset(self, key: str) -> None:
+        try:
+            await self._redis.delete(f"ruche:rl:{key}")
+        except Exception:
+            await self._fallback.reset(key)
+
+
+class NoLimiter:
+    async def hit(self, key: str, limit: int, window_s: int) -> int | None:
+        return None
+
+    async def peek(self, key: str, limit: int, window_s: int) -> int | None:
+        return None
+
+    async def reset(self, key: str) -> None:
+        return None
+
+
+def make_limiter(settings: Settings) -> Limiter:
+    if not settings.rate_limits_on:
+        return NoLimiter()
+    if settings.REDIS_URL:
+        return RedisLimiter(settings.REDIS_URL)
+    return MemoryLimiter()
+
+
+async def enforce(limiter: Limiter, key: str, limit: int, window_s: int) -> None:
+    wait = await limiter.hit(key, limit, window_s)
+    if wait is not None:
+        raise RateLimited(wait)

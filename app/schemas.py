@@ -1,0 +1,71 @@
+"""Shared schema building blocks: bounded strings without NUL bytes, pages, cursors."""
+
+import base64
+import json
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from app.errors import Invalid
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL bytes are not allowed")
+    return value
+
+
+SafeStr = Annotated[str, AfterValidator(_no_nul)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_nul)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_nul)]
+LongText = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_no_nul)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(values: dict[str, Any]) -> str:
+    raw = json.dumps(values, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """An opaque keyset cursor; anything we did not issue is a 422, never a 500."""
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise Invalid("Invalid cursor") from exc
+    if not isinstance(value, dict):
+        raise Invalid("Invalid cursor")
+    return value
+
+
+def cursor_int(cursor: dict[str, Any] | None, key: str) -> int | None:
+    if cursor is None:
+        return None
+    value = cursor.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise Invalid("Invalid cursor")
+    return value
+
+
+def cursor_str(cursor: dict[str, Any] | None, key: str) -> str | None:
+    if cursor is None:
+        return None
+    value = cursor.get(key)
+    if not isinstance(value, str):
+        raise Invalid("Invalid cursor")
+    return value

@@ -1,0 +1,131 @@
+"""Password hashing, access tokens and the CurrentActor dependency."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+import anyio
+from fastapi import Depends, Request
+from jose import jwt
+from jose.exceptions import JOSEError
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from app.config import Settings, get_settings
+from app.db import SessionDep, utcnow
+from app.errors import Unauthorized
+
+ALGORITHM = "HS256"
+COOKIE_NAME = "ruche_session"
+_hashers: dict[tuple[int, int], PasswordHash] = {}
+
+
+def _hasher(settings: Settings) -> PasswordHash:
+    key = (settings.ARGON2_MEMORY_KIB, settings.ARGON2_TIME_COST)
+    if key not in _hashers:
+        _hashers[key] = PasswordHash(
+            (Argon2Hasher(memory_cost=key[0], time_cost=key[1], parallelism=1),)
+        )
+    return _hashers[key]
+
+
+async def hash_password(password: str, settings: Settings | None = None) -> str:
+    hasher = _hasher(settings or get_settings())
+    return await anyio.to_thread.run_sync(hasher.hash, password)
+
+
+async def verify_password(password: str, password_hash: str, settings: Settings | None = None) -> bool:
+    hasher = _hasher(settings or get_settings())
+    try:
+        return await anyio.to_thread.run_sync(hasher.verify, password, password_hash)
+    except Exception:  # malformed stored hash: treat as a mismatch, never a 500
+        return False
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def create_token(settings: Settings, user_id: int, session_id: str, expires_at: datetime) -> str:
+    now = utcnow()
+    claims = {"sub": str(user_id), "sid": session_id, "iat": int(now.timestamp()), "exp": int(expires_at.timestamp())}
+    return jwt.encode(claims, settings.secret_key(), algorithm=ALGORITHM)
+
+
+def decode_token(settings: Settings, token: str) -> dict[str, Any]:
+    """The only place tokens are decoded: HS256 pinned, exp/iat/sub required; any failure is a 401."""
+    try:
+        claims = jwt.decode(
+            token,
+            settings.secret_key(),
+            algorithms=[ALGORITHM],
+            options={"require_exp": True, "require_iat": True, "require_sub": True, "verify_aud": False},
+        )
+    except (JOSEError, ValueError, TypeError, AttributeError) as exc:
+        raise Unauthorized() from exc
+    if not isinstance(claims.get("sid"), str) or not str(claims.get("sub", "")).isdigit():
+        raise Unauthorized()
+    return claims
+
+
+def token_lifetime(settings: Settings) -> timedelta:
+    return timedelta(minutes=settings.ACCESS_TOKEN_MINUTES)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in member, resolved once per request."""
+
+    user_id: int
+    role: str
+    session_id: str
+    member_group_ids: frozenset[int] = field(default_factory=frozenset)  # member or animator
+    animator_group_ids: frozenset[int] = field(default_factory=frozenset)
+    public_group_ids: frozenset[int] = field(default_factory=frozenset)
+    language: str | None = None
+    display_name: str = ""
+    handle: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "admin")
+
+    @property
+    def readable_group_ids(self) -> frozenset[int]:
+        """Groups whose content this member may read: public ones and their own."""
+        return self.member_group_ids | self.public_group_ids
+
+
+def token_from_request(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(COOKIE_NAME) or None
+
+
+async def _current_actor(request: Request, session: SessionDep) -> Actor:
+    from app.users import service as users_service  # late: users imports security
+
+    token = token_from_request(request)
+    if token is None:
+        raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
+    actor = await users_service.actor_from_token(session, request.app.state.settings, token)
+    request.state.actor = actor
+    return actor
+
+
+async def _optional_actor(request: Request, session: SessionDep) -> Actor | None:
+    try:
+        return await _current_actor(request, session)
+    except Unauthorized:
+        return None
+
+
+CurrentActor = Annotated[Actor, Depends(_current_actor)]
+OptionalActor = Annotated[Actor | None, Depends(_optional_actor)]

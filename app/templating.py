@@ -1,0 +1,57 @@
+"""The one Jinja2 environment: autoescape on every template, i18n callables bound to the request's locale."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app.i18n import current_locale, translations
+
+
+@lru_cache
+def environment(frontend_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(frontend_dir / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    tr_dir = frontend_dir / "translations"
+
+    def _gettext(message: str, **variables: Any) -> str:
+        text = translations(tr_dir, current_locale.get()).gettext(message)
+        return text % variables if variables else text
+
+    def _ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+        text = translations(tr_dir, current_locale.get()).ngettext(singular, plural, n)
+        variables.setdefault("num", n)
+        return text % variables
+
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = _gettext
+    return env
+
+
+def gettext(request: Request, message: str, **variables: Any) -> str:
+    """Translate a message for the current request outside templates (flash messages)."""
+    tr_dir = request.app.state.settings.FRONTEND_DIR / "translations"
+    text = translations(tr_dir, current_locale.get()).gettext(message)
+    return text % variables if variables else text
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *,
+    status_code: int = 200, headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    env = environment(request.app.state.settings.FRONTEND_DIR)
+    base: dict[str, Any] = {"request": request, "locale": current_locale.get()}
+    extra = getattr(request.state, "template_context", None)
+    if extra:
+        base.update(extra)
+    base.update(context or {})
+    html = env.get_template(template).render(base)
+    return HTMLResponse(html, status_code=status_code, headers=headers)

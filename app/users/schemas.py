@@ -1,0 +1,86 @@
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from app.schemas import Name, SafeStr, Schema, ShortText
+
+Password = Annotated[str, StringConstraints(min_length=10, max_length=1024), AfterValidator(lambda v: _no_nul(v))]
+Handle = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9._-]{2,40}$")]
+Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(lambda v: _no_nul(v))]
+Bio = Annotated[str, StringConstraints(max_length=5000), AfterValidator(lambda v: _no_nul(v))]
+Role = Literal["member", "communicator", "moderator", "admin"]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL bytes are not allowed")
+    return value
+
+
+class UserRegister(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    email: EmailStr = Field(max_length=254)
+    password: Password
+    display_name: Name
+
+
+class PasswordChange(BaseModel):
+    current_password: Annotated[SafeStr, StringConstraints(max_length=1024)]
+    new_password: Password
+
+
+class UserUpdate(BaseModel):
+    """What a member may change on their own profile; `role`, `email`, `id` are silently ignored."""
+
+    model_config = ConfigDict(extra="ignore")
+    display_name: Name | None = None
+    handle: Handle | None = None
+    title: ShortText | None = None
+    department: ShortText | None = None
+    location: ShortText | None = None
+    bio: Bio | None = None
+    skills: list[Skill] | None = Field(default=None, max_length=30)
+    language: Literal["fr", "en"] | None = None
+
+
+class AdminUserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Role | None = None
+    active: bool | None = None
+
+
+class UserSummary(Schema):
+    id: int
+    handle: str
+    display_name: str
+    title: str = ""
+
+
+class UserRead(Schema):
+    id: int
+    handle: str
+    display_name: str
+    title: str
+    department: str
+    location: str
+    bio: str
+    skills: list[str]
+    follower_count: int
+    following_count: int
+    post_count: int
+    followed_by_me: bool
+    is_active: bool = True
+    created_at: datetime
+
+
+class UserMe(UserRead):
+    email: str
+    role: str
+    language: str | None
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int

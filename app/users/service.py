@@ -1,0 +1,437 @@
+"""Accounts, sessions, profiles, follows and the people directory."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import permissions
+from app.config import Settings
+from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from app.groups.models import Group, GroupMembership
+from app.posts.models import Post
+from app.errors import RateLimited
+from app.ratelimit import Limiter
+from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor
+from app.security import (
+    Actor,
+    create_token,
+    decode_token,
+    hash_password,
+    new_session_id,
+    token_lifetime,
+    verify_password,
+)
+from app.db import utcnow
+from app.text import HANDLE_RE, fold, handle_base
+from app.users.models import AuthSession, Follow, User, UserSkill
+from app.users.passwords import check_password_strength
+from app.users.schemas import AdminUserUpdate, UserMe, UserRead, UserRegister, UserUpdate
+
+# One hash to verify against when the account does not exist, so timing does not reveal emails.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+# Registration and sign-in
+
+async def register(session: AsyncSession, settings: Settings, data: UserRegister, *, by_admin: bool = False) -> User:
+    email = data.email.strip().lower()
+    if not by_admin:
+        _check_registration_allowed(settings, email)
+    check_password_strength(data.password)
+    if await session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("This email is already registered")
+    is_first = await session.scalar(select(User.id).limit(1)) is None
+    user = User(
+        email=email,
+        password_hash=await hash_password(data.password, settings),
+        display_name=data.display_name,
+        handle=await _free_handle(session, handle_base(data.display_name)),
+        role="admin" if is_first else "member",
+        title="", department="", location="", bio="", is_active=True,
+    )
+    session.add(user)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("This email is already registered") from exc
+    return user
+
+
+def _check_registration_allowed(settings: Settings, email: str) -> None:
+    if settings.REGISTRATION == "closed":
+        raise Forbidden("Registration is closed: ask an administrator for an account")
+    if settings.REGISTRATION == "domain":
+        domain = email.rsplit("@", 1)[-1]
+        if domain not in settings.ALLOWED_EMAIL_DOMAINS:
+            raise Forbidden("Registration is limited to the organisation's email domains")
+
+
+async def _free_handle(session: AsyncSession, base: str) -> str:
+    taken = set(
+        await session.scalars(select(User.handle).where(or_(User.handle == base, User.handle.like(f"{base}%"))))
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}{n}" in taken:
+        n += 1
+    return f"{base}{n}"
+
+
+async def sign_in(
+    session: AsyncSession, settings: Settings, limiter: Limiter, email: str, password: str, client_ip: str
+) -> tuple[str, int]:
+    """Return (token, expires_in); failures are limited per account+IP and per IP."""
+    email = email.strip().lower()
+    account_key = f"login:acct:{email}:{client_ip}"
+    ip_key = f"login:ip:{client_ip}"
+    for key, limit, window in (
+        (account_key, settings.LOGIN_FAILURES_PER_ACCOUNT, settings.LOGIN_ACCOUNT_WINDOW_S),
+        (ip_key, settings.LOGIN_FAILURES_PER_IP, settings.LOGIN_IP_WINDOW_S),
+    ):
+        wait = await limiter.peek(key, limit, window)
+        if wait is not None:
+            raise RateLimited(wait, "Too many failed sign-in attempts; try again later")
+    user = await session.scalar(select(User).where(User.email == email))
+    if user is None:
+        await verify_password(password, await _dummy_hash(settings), settings)
+    ok = user is not None and user.is_active and await verify_password(password, user.password_hash, settings)
+    if not ok or user is None:
+        await limiter.hit(account_key, settings.LOGIN_FAILURES_PER_ACCOUNT, settings.LOGIN_ACCOUNT_WINDOW_S)
+        await limiter.hit(ip_key, settings.LOGIN_FAILURES_PER_IP, settings.LOGIN_IP_WINDOW_S)
+        raise Unauthorized("Incorrect email or password")
+    await limiter.reset(account_key)
+    return await open_session(session, settings, user)
+
+
+async def _dummy_hash(settings: Settings) -> str:
+    if "h" not in _DUMMY_HASH:
+        _DUMMY_HASH["h"] = await hash_password("not-a-real-password", settings)
+    return _DUMMY_HASH["h"]
+
+
+async def open_session(session: AsyncSession, settings: Settings, user: User) -> tuple[str, int]:
+    lifetime = token_lifetime(settings)
+    auth = AuthSession(id=new_session_id(), user_id=user.id, expires_at=utcnow() + lifetime)
+    session.add(auth)
+    await session.flush()
+    return create_token(settings, user.id, auth.id, auth.expires_at), int(lifetime.total_seconds())
+
+
+async def actor_from_token(session: AsyncSession, settings: Settings, token: str) -> Actor:
+    """Resolve a token into an Actor; revoked sessions and inactive members are refused."""
+    claims = decode_token(settings, token)
+    row = (
+        await session.execute(
+            select(User, AuthSession)
+            .join(AuthSession, AuthSession.user_id == User.id)
+            .where(AuthSession.id == claims["sid"], User.id == int(claims["sub"]))
+        )
+    ).first()
+    if row is None:
+        raise Unauthorized()
+    user, auth = row
+    if not user.is_active or auth.revoked_at is not None or auth.expires_at <= utcnow():
+        raise Unauthorized()
+    return await build_actor(session, user, auth.id)
+
+
+async def build_actor(session: AsyncSession, user: User, session_id: str = "") -> Actor:
+    memberships = (
+        await session.execute(
+            select(GroupMembership.group_id, GroupMembership.status).where(
+                GroupMembership.user_id == user.id, GroupMembership.status.in_(("member", "animator"))
+            )
+        )
+    ).all()
+    public = await session.scalars(select(Group.id).where(Group.visibility == "public"))
+    return Actor(
+        user_id=user.id,
+        role=user.role,
+        session_id=session_id,
+        member_group_ids=frozenset(g for g, _ in memberships),
+        animator_group_ids=frozenset(g for g, s in memberships if s == "animator"),
+        public_group_ids=frozenset(public),
+        language=user.language,
+        display_name=user.display_name,
+        handle=user.handle,
+    )
+
+
+async def sign_out(session: AsyncSession, actor: Actor) -> None:
+    await session.execute(
+        update(AuthSession).where(AuthSession.id == actor.session_id).values(revoked_at=utcnow())
+    )
+
+
+async def change_password(
+    session: AsyncSession, settings: Settings, actor: Actor, current: str, new: str
+) -> None:
+    user = await session.get_one(User, actor.user_id)
+    if not await verify_password(current, user.password_hash, settings):
+        raise Forbidden("The current password is wrong")
+    check_password_strength(new)
+    user.password_hash = await hash_password(new, settings)
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.id != actor.session_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+# Profiles
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def access_user(session: AsyncSession, user_id: int) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+async def get_by_handle(session: AsyncSession, handle: str) -> User | None:
+    return await session.scalar(select(User).where(User.handle == handle.lower()))
+
+
+async def skills_of(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, list[str]]:
+    rows = await session.execute(
+        select(UserSkill.user_id, UserSkill.skill)
+        .where(UserSkill.user_id.in_(list(user_ids)))
+        .order_by(UserSkill.user_id, UserSkill.position)
+    )
+    out: dict[int, list[str]] = {uid: [] for uid in user_ids}
+    for uid, skill in rows:
+        out[uid].append(skill)
+    return out
+
+
+async def profile(session: AsyncSession, actor: Actor, user: User, *, own: bool = False) -> UserRead:
+    """A member's profile as `actor` sees it: counts include only what the actor may see.
+
+    `own` adds the private fields (email, role, language) for the member themself or an admin."""
+    followers = await session.scalar(select(func.count()).select_from(Follow).where(Follow.followed_id == user.id))
+    following = await session.scalar(select(func.count()).select_from(Follow).where(Follow.follower_id == user.id))
+    posts = await session.scalar(
+        select(func.count()).select_from(Post).where(Post.author_id == user.id, permissions.visible_posts(actor))
+    )
+    followed = await session.scalar(
+        select(Follow.id).where(Follow.follower_id == actor.user_id, Follow.followed_id == user.id)
+    )
+    skills = (await skills_of(session, [user.id]))[user.id]
+    schema = UserMe if own else UserRead
+    return schema.model_validate(
+        {
+            **user_columns(user),
+            "skills": skills,
+            "follower_count": followers or 0,
+            "following_count": following or 0,
+            "post_count": posts or 0,
+            "followed_by_me": followed is not None,
+        }
+    )
+
+
+def user_columns(user: User) -> dict[str, object]:
+    return {
+        "id": user.id, "handle": user.handle, "display_name": user.display_name, "title": user.title,
+        "department": user.department, "location": user.location, "bio": user.bio, "is_active": user.is_active,
+        "created_at": user.created_at, "email": user.email, "role": user.role, "language": user.language,
+    }
+
+
+async def update_me(session: AsyncSession, actor: Actor, data: UserUpdate) -> User:
+    user = await session.get_one(User, actor.user_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "handle" in changes and changes["handle"] is not None and changes["handle"] != user.handle:
+        if not HANDLE_RE.match(changes["handle"]):
+            raise Invalid("Invalid handle")
+        if await session.scalar(select(User.id).where(User.handle == changes["handle"])) is not None:
+            raise Conflict("This handle is taken")
+    for field in ("display_name", "handle", "title", "department", "location", "bio"):
+        if changes.get(field) is not None:
+            setattr(user, field, changes[field])
+    if "language" in changes:
+        user.language = changes["language"]
+    if changes.get("skills") is not None:
+        await set_skills(session, user.id, changes["skills"])
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise Conflict("This handle is taken") from exc
+    return user
+
+
+async def set_skills(session: AsyncSession, user_id: int, skills: Sequence[str]) -> None:
+    await session.execute(delete(UserSkill).where(UserSkill.user_id == user_id))
+    seen: set[str] = set()
+    for position, skill in enumerate(skills):
+        key = fold(skill)[:60]
+        if key in seen:
+            continue
+        seen.add(key)
+        session.add(UserSkill(user_id=user_id, skill=skill, skill_key=key, position=position))
+
+
+# Follows
+
+async def follow(session: AsyncSession, actor: Actor, user_id: int) -> None:
+    target = await access_user(session, user_id)
+    if target.id == actor.user_id:
+        raise Invalid("You cannot follow yourself")
+    exists = await session.scalar(
+        select(Follow.id).where(Follow.follower_id == actor.user_id, Follow.followed_id == target.id)
+    )
+    if exists is None:
+        try:
+            async with session.begin_nested():
+                session.add(Follow(follower_id=actor.user_id, followed_id=target.id))
+                await session.flush()
+        except IntegrityError:
+            pass  # a concurrent identical follow won: the result is the same
+
+
+async def unfollow(session: AsyncSession, actor: Actor, user_id: int) -> None:
+    await access_user(session, user_id)
+    await session.execute(delete(Follow).where(Follow.follower_id == actor.user_id, Follow.followed_id == user_id))
+
+
+async def followed_ids(session: AsyncSession, user_id: int) -> list[int]:
+    return list(await session.scalars(select(Follow.followed_id).where(Follow.follower_id == user_id)))
+
+
+# Directory
+
+async def directory(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    q: str | None = None,
+    skill: str | None = None,
+    department: str | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> tuple[list[UserRead], str | None]:
+    """Active members by name, skill and department, ordered by name ("who knows about X?")."""
+    stmt = select(User).where(User.is_active.is_(True))
+    if q:
+        pattern = f"%{_escape_like(q.strip().lower())}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(User.display_name).like(pattern, escape="\\"),
+                User.handle.like(pattern, escape="\\"),
+                func.lower(User.title).like(pattern, escape="\\"),
+                User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key.like(f"%{_escape_like(fold(q.strip()))}%", escape="\\"))),
+            )
+        )
+    if skill:
+        stmt = stmt.where(
+            User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key == fold(skill.strip())))
+        )
+    if department:
+        stmt = stmt.where(func.lower(User.department).like(f"%{_escape_like(department.strip().lower())}%", escape="\\"))
+    position = decode_cursor(cursor)
+    if position is not None:
+        name, last_id = cursor_str(position, "n"), cursor_int(position, "i")
+        stmt = stmt.where(
+            or_(func.lower(User.display_name) > name, (func.lower(User.display_name) == name) & (User.id > last_id))
+        )
+    stmt = stmt.order_by(func.lower(User.display_name), User.id).limit(limit + 1)
+    users = list(await session.scalars(stmt))
+    next_cursor = None
+    if len(users) > limit:
+        users = users[:limit]
+        last = users[-1]
+        next_cursor = encode_cursor({"n": last.display_name.lower(), "i": last.id})
+    return await summaries_with_counts(session, actor, users), next_cursor
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def summaries_with_counts(session: AsyncSession, actor: Actor, users: Sequence[User]) -> list[UserRead]:
+    """Directory cards, batched: one query per count, not per member."""
+    ids = [u.id for u in users]
+    if not ids:
+        return []
+    skills = await skills_of(session, ids)
+    followers = dict(
+        (await session.execute(
+            select(Follow.followed_id, func.count()).where(Follow.followed_id.in_(ids)).group_by(Follow.followed_id)
+        )).all()
+    )
+    following = dict(
+        (await session.execute(
+            select(Follow.follower_id, func.count()).where(Follow.follower_id.in_(ids)).group_by(Follow.follower_id)
+        )).all()
+    )
+    posts = dict(
+        (await session.execute(
+            select(Post.author_id, func.count())
+            .where(Post.author_id.in_(ids), permissions.visible_posts(actor))
+            .group_by(Post.author_id)
+        )).all()
+    )
+    mine = set(
+        await session.scalars(select(Follow.followed_id).where(Follow.follower_id == actor.user_id, Follow.followed_id.in_(ids)))
+    )
+    return [
+        UserRead.model_validate(
+            {
+                **user_columns(u), "skills": skills[u.id], "follower_count": followers.get(u.id, 0),
+                "following_count": following.get(u.id, 0), "post_count": posts.get(u.id, 0),
+                "followed_by_me": u.id in mine,
+            }
+        )
+        for u in users
+    ]
+
+
+# Administration
+
+async def admin_update(session: AsyncSession, actor: Actor, user_id: int, data: AdminUserUpdate) -> User:
+    permissions.require(actor.is_admin, "Only administrators can change roles and accounts")
+    user = await access_user(session, user_id)
+    if data.role is not None:
+        if user.id == actor.user_id and data.role != "admin":
+            await _require_another_admin(session, user.id)
+        user.role = data.role
+    if data.active is not None:
+        if user.id == actor.user_id and not data.active:
+            raise Invalid("You cannot deactivate your own account")
+        user.is_active = data.active
+        if not data.active:
+            await session.execute(
+                update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None)).values(revoked_at=utcnow())
+            )
+    await session.flush()
+    return user
+
+
+async def _require_another_admin(session: AsyncSession, user_id: int) -> None:
+    other = await session.scalar(select(User.id).where(User.role == "admin", User.id != user_id, User.is_active.is_(True)).limit(1))
+    if other is None:
+        raise Conflict("The network needs at least one administrator")
+
+
+async def list_users_admin(
+    session: AsyncSession, actor: Actor, *, q: str | None = None, cursor: str | None = None, limit: int = 50
+) -> tuple[list[User], str | None]:
+    permissions.require(actor.is_admin, "Only administrators can manage accounts")
+    stmt = select(User)
+    if q:
+        pattern = f"%{_escape_like(q.strip().lower())}%"
+        stmt = stmt.where(or_(func.lower(User.display_name).like(pattern, escape="\\"), User.email.like(pattern, escape="\\")))
+    last_id = cursor_int(decode_cursor(cursor), "i")
+    if last_id is not None:
+        stmt = stmt.where(User.id > last_id)
+    users = list(await session.scalars(stmt.order_by(User.id).limit(limit + 1)))
+    next_cursor = encode_cursor({"i": users[limit - 1].id}) if len(users) > limit else None
+    return users[:limit], next_cursor
