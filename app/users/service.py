@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
+from app.activity import emit
 from app.config import Settings
 from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from app.groups.models import Group, GroupMembership
@@ -57,6 +58,7 @@ async def register(session: AsyncSession, settings: Settings, data: UserRegister
             await session.flush()
     except IntegrityError as exc:
         raise Conflict("This email is already registered") from exc
+    emit(session, "user.created", actor_id=user.id, subject_user_id=user.id)
     return user
 
 
@@ -265,6 +267,7 @@ async def update_me(session: AsyncSession, actor: Actor, data: UserUpdate) -> Us
             await session.flush()
     except IntegrityError as exc:
         raise Conflict("This handle is taken") from exc
+    emit(session, "user.updated", actor_id=user.id, subject_user_id=user.id)
     return user
 
 
@@ -407,6 +410,7 @@ async def admin_update(session: AsyncSession, actor: Actor, user_id: int, data: 
         if user.id == actor.user_id and not data.active:
             raise Invalid("You cannot deactivate your own account")
         user.is_active = data.active
+        emit(session, "user.updated", actor_id=actor.user_id, subject_user_id=user.id)
         if not data.active:
             await session.execute(
                 update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None)).values(revoked_at=utcnow())
