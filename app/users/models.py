@@ -1,15 +1,19 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, BigId, UTCDateTime, utcnow
+from app.text import fold
 
 ROLES = ("member", "communicator", "moderator", "admin")
 
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_name_key_id", "name_key", "id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -25,6 +29,19 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Accent- and case-folded copies the directory matches and sorts on (SQLite's lower() is ASCII only),
+    # kept in step by the listener below whatever code writes the row.
+    name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    department_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    search_key: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fold_keys(_mapper: Any, _connection: Any, user: User) -> None:
+    user.name_key = fold(user.display_name or "")[:200]
+    user.department_key = fold(user.department or "")[:200]
+    user.search_key = " ".join(fold(part) for part in (user.display_name, user.handle, user.title) if part)
 
 
 class UserSkill(Base):

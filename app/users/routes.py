@@ -4,7 +4,7 @@ from fastapi import APIRouter, Form, Query, Response
 
 from app.deps import ClientIP, Cursor, Id, Limit, LimiterDep, SettingsDep
 from app.db import SessionDep
-from app.schemas import Page
+from app.schemas import Page, SafeStr
 from app.security import CurrentActor
 from app.users import service
 from app.users.schemas import (
@@ -59,9 +59,9 @@ async def update_me(data: UserUpdate, session: SessionDep, actor: CurrentActor) 
 @router.get("/users", response_model=Page[UserRead])
 async def directory(
     session: SessionDep, actor: CurrentActor,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    skill: Annotated[str | None, Query(max_length=60)] = None,
-    department: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[SafeStr | None, Query(max_length=200)] = None,
+    skill: Annotated[SafeStr | None, Query(max_length=60)] = None,
+    department: Annotated[SafeStr | None, Query(max_length=200)] = None,
     cursor: Cursor = None, limit: Limit = 20,
 ) -> Page[UserRead]:
     items, next_cursor = await service.directory(

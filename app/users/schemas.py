@@ -1,12 +1,16 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, StringConstraints
 
 from app.schemas import Name, SafeStr, Schema, ShortText
 
 Password = Annotated[str, StringConstraints(min_length=10, max_length=1024), AfterValidator(lambda v: _no_nul(v))]
-Handle = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9._-]{2,40}$")]
+# Lowered before the pattern runs: "Alice_M" is accepted as "alice_m".
+Handle = Annotated[
+    str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
+    StringConstraints(pattern=r"^[a-z0-9._-]{2,40}$"),
+]
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(lambda v: _no_nul(v))]
 Bio = Annotated[str, StringConstraints(max_length=5000), AfterValidator(lambda v: _no_nul(v))]
 Role = Literal["member", "communicator", "moderator", "admin"]
@@ -70,14 +74,16 @@ class UserRead(Schema):
     following_count: int
     post_count: int
     followed_by_me: bool
-    is_active: bool = True
-    created_at: datetime
 
 
 class UserMe(UserRead):
+    """The member's own account (or an admin's view of it): adds the private fields."""
+
     email: str
     role: str
     language: str | None
+    is_active: bool
+    created_at: datetime
 
 
 class TokenOut(BaseModel):

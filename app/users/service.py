@@ -323,35 +323,27 @@ async def directory(
 ) -> tuple[list[UserRead], str | None]:
     """Active members by name, skill and department, ordered by name ("who knows about X?")."""
     stmt = select(User).where(User.is_active.is_(True))
-    if q:
-        pattern = f"%{_escape_like(q.strip().lower())}%"
+    if q and q.strip():
+        pattern = f"%{_escape_like(fold(q.strip()))}%"
         stmt = stmt.where(
             or_(
-                func.lower(User.display_name).like(pattern, escape="\\"),
-                User.handle.like(pattern, escape="\\"),
-                func.lower(User.title).like(pattern, escape="\\"),
-                User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key.like(f"%{_escape_like(fold(q.strip()))}%", escape="\\"))),
+                User.search_key.like(pattern, escape="\\"),
+                User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key.like(pattern, escape="\\"))),
             )
         )
-    if skill:
-        stmt = stmt.where(
-            User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key == fold(skill.strip())))
-        )
-    if department:
-        stmt = stmt.where(func.lower(User.department).like(f"%{_escape_like(department.strip().lower())}%", escape="\\"))
+    if skill and skill.strip():
+        stmt = stmt.where(User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key == fold(skill.strip()))))
+    if department and department.strip():
+        stmt = stmt.where(User.department_key.like(f"%{_escape_like(fold(department.strip()))}%", escape="\\"))
     position = decode_cursor(cursor)
     if position is not None:
         name, last_id = cursor_str(position, "n"), cursor_int(position, "i")
-        stmt = stmt.where(
-            or_(func.lower(User.display_name) > name, (func.lower(User.display_name) == name) & (User.id > last_id))
-        )
-    stmt = stmt.order_by(func.lower(User.display_name), User.id).limit(limit + 1)
-    users = list(await session.scalars(stmt))
+        stmt = stmt.where(or_(User.name_key > name, (User.name_key == name) & (User.id > last_id)))
+    users = list(await session.scalars(stmt.order_by(User.name_key, User.id).limit(limit + 1)))
     next_cursor = None
     if len(users) > limit:
         users = users[:limit]
-        last = users[-1]
-        next_cursor = encode_cursor({"n": last.display_name.lower(), "i": last.id})
+        next_cursor = encode_cursor({"n": users[-1].name_key, "i": users[-1].id})
     return await summaries_with_counts(session, actor, users), next_cursor
 
 
