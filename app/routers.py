@@ -4,8 +4,10 @@ from fastapi import APIRouter
 
 
 def all_routers() -> list[APIRouter]:
+    from app.feed.routes import router as feed_api
     from app.groups.routes import router as groups_api
     from app.ping import router as ping_api
+    from app.posts.routes import router as posts_api
     from app.users.routes import router as users_api
 
-    return [users_api, groups_api, ping_api]
+    return [users_api, groups_api, ping_api, posts_api, feed_api]

@@ -1,0 +1,46 @@
+"""Feeds (API.md "Feeds"): lists of Post, newest first, only what the viewer may see."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from app.db import SessionDep
+from app.deps import Cursor, Id, Limit
+from app.feed import service
+from app.posts.schemas import PostRead
+from app.posts.views import post_views
+from app.schemas import Page
+from app.security import CurrentActor
+
+router = APIRouter(prefix="/api/v1", tags=["feeds"])
+Topic = Annotated[str, Path(min_length=1, max_length=61)]
+
+
+@router.get("/feed", response_model=Page[PostRead])
+async def home(session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20) -> Page[PostRead]:
+    posts, next_cursor = await service.home_feed(session, actor, cursor=cursor, limit=limit)
+    return Page(items=await post_views(session, actor, posts), next_cursor=next_cursor)
+
+
+@router.get("/groups/{group_id}/posts", response_model=Page[PostRead])
+async def group_posts(
+    group_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+) -> Page[PostRead]:
+    posts, next_cursor = await service.group_feed(session, actor, group_id, cursor=cursor, limit=limit)
+    return Page(items=await post_views(session, actor, posts), next_cursor=next_cursor)
+
+
+@router.get("/users/{user_id}/posts", response_model=Page[PostRead])
+async def member_posts(
+    user_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+) -> Page[PostRead]:
+    posts, next_cursor = await service.member_feed(session, actor, user_id, cursor=cursor, limit=limit)
+    return Page(items=await post_views(session, actor, posts), next_cursor=next_cursor)
+
+
+@router.get("/topics/{topic}/posts", response_model=Page[PostRead])
+async def topic_posts(
+    topic: Topic, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+) -> Page[PostRead]:
+    posts, next_cursor = await service.topic_feed(session, actor, topic, cursor=cursor, limit=limit)
+    return Page(items=await post_views(session, actor, posts), next_cursor=next_cursor)

@@ -1,0 +1,103 @@
+"""Comments with one level of replies. A reply to a reply attaches to the top-level comment it answers."""
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app import permissions
+from app.activity import emit
+from app.db import utcnow
+from app.errors import Invalid, NotFound
+from app.posts import counters
+from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
+from app.posts.models import Comment, Post
+from app.posts.schemas import CommentCreate
+from app.posts.service import _parse, access_post
+from app.schemas import cursor_int, decode_cursor, encode_cursor
+from app.security import Actor
+
+
+async def access_comment(session: AsyncSession, actor: Actor, comment_id: int) -> tuple[Comment, Post]:
+    """A live comment on a post the actor may see, with that post; otherwise 404."""
+    comment = await session.get(Comment, comment_id)
+    if comment is None or comment.deleted_at is not None:
+        raise NotFound()
+    post = await access_post(session, actor, comment.post_id)
+    return comment, post
+
+
+async def list_comments(
+    session: AsyncSession, actor: Actor, post_id: int, *, cursor: str | None = None, limit: int = 20
+) -> tuple[list[Comment], str | None]:
+    """A post's live comments and replies, oldest first (keyset on id, so new comments never shift a page)."""
+    post = await access_post(session, actor, post_id)
+    after = cursor_int(decode_cursor(cursor), "id")
+    stmt = select(Comment).where(Comment.post_id == post.id, Comment.deleted_at.is_(None))
+    if after is not None:
+        stmt = stmt.where(Comment.id > after)
+    comments = list(await session.scalars(stmt.order_by(Comment.id).limit(limit + 1)))
+    next_cursor = None
+    if len(comments) > limit:
+        comments = comments[:limit]
+        next_cursor = encode_cursor({"id": comments[-1].id})
+    return comments, next_cursor
+
+
+async def create_comment(session: AsyncSession, actor: Actor, post_id: int, data: CommentCreate) -> Comment:
+    """Comment on a visible post; `parent_id` must be a live comment of the same post (else 422)."""
+    post = await access_post(session, actor, post_id)
+    parent = await _parent(session, post, data.parent_id)
+    parsed = _parse(data.body, topics=False)
+    members = await resolve_handles(session, parsed.handles)
+    comment = Comment(
+        post_id=post.id, parent_id=parent.id if parent else None, author_id=actor.user_id, body=data.body,
+        body_html=parsed.render({m.handle for m in members}), reaction_count=0,
+    )
+    session.add(comment)
+    await session.flush()
+    await counters.add(session, Post, post.id, "comment_count", 1)
+    emit(session, "comment.created", actor_id=actor.user_id, post_id=post.id, comment_id=comment.id,
+         group_id=post.group_id, payload={
+             "parent_id": comment.parent_id, "post_author_id": post.author_id,
+             "parent_author_id": parent.author_id if parent else None,
+             "mentions": [m.id for m in members[:MAX_NOTIFIED_MENTIONS]],
+         })
+    await session.flush()
+    return comment
+
+
+async def _parent(session: AsyncSession, post: Post, parent_id: int | None) -> Comment | None:
+    if parent_id is None:
+        return None
+    parent = await session.get(Comment, parent_id)
+    if parent is None or parent.post_id != post.id or parent.deleted_at is not None:
+        raise Invalid("parent_id must be a comment of this post")
+    if parent.parent_id is not None:  # one level of replies: answer the thread's top-level comment
+        top = await session.get(Comment, parent.parent_id)
+        if top is None or top.deleted_at is not None:
+            raise Invalid("parent_id must be a comment of this post")
+        return top
+    return parent
+
+
+async def delete_comment(session: AsyncSession, actor: Actor, comment_id: int) -> None:
+    """Soft-delete a comment and its replies; the post's comment_count drops by what was removed."""
+    comment, post = await access_comment(session, actor, comment_id)
+    permissions.require(permissions.can_delete_comment(actor, comment.author_id, post), "You cannot delete this comment")
+    now = utcnow()
+    removed = list(await session.scalars(
+        update(Comment)
+        .where(or_(Comment.id == comment.id, Comment.parent_id == comment.id), Comment.deleted_at.is_(None))
+        .values(deleted_at=now)
+        .returning(Comment.id)
+        .execution_options(synchronize_session=False)
+    ))
+    count = len(removed)
+    set_committed_value(comment, "deleted_at", now)
+    if count:
+        await counters.add(session, Post, post.id, "comment_count", -count)
+    emit(session, "comment.deleted", actor_id=actor.user_id, post_id=post.id, comment_id=comment.id,
+         group_id=post.group_id, payload={
+             "parent_id": comment.parent_id, "post_author_id": post.author_id, "reply_ids": sorted(r for r in removed if r != comment.id),
+         })
+    await session.flush()

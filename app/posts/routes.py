@@ -1,0 +1,105 @@
+"""Posts, comments, reactions and mention completion (API.md "Posts, comments, reactions")."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from app.db import SessionDep
+from app.deps import Cursor, Id, Limit, LimiterDep, SettingsDep
+from app.posts import comments, reactions, service
+from app.posts.mentions import MAX_SUGGESTIONS, suggest_mentions
+from app.posts.schemas import (
+    CommentCreate,
+    CommentRead,
+    PostCreate,
+    PostRead,
+    PostUpdate,
+    ReactionSet,
+    ReactionState,
+)
+from app.posts.views import comment_view, comment_views, post_view
+from app.schemas import Page
+from app.security import CurrentActor
+from app.users.schemas import UserSummary
+
+router = APIRouter(prefix="/api/v1", tags=["posts"])
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+
+
+@router.post("/posts", status_code=201, response_model=PostRead)
+async def create_post(
+    data: PostCreate, response: Response, session: SessionDep, actor: CurrentActor, settings: SettingsDep,
+    limiter: LimiterDep, idempotency_key: IdempotencyKey = None,
+) -> PostRead:
+    post, created = await service.create_post(
+        session, actor, data, settings=settings, limiter=limiter, idempotency_key=idempotency_key
+    )
+    if not created:
+        response.status_code = 200  # a replayed Idempotency-Key: the first post, not a new one
+    return await post_view(session, actor, post)
+
+
+@router.get("/posts/{post_id}", response_model=PostRead)
+async def get_post(post_id: Id, session: SessionDep, actor: CurrentActor) -> PostRead:
+    return await post_view(session, actor, await service.access_post(session, actor, post_id))
+
+
+@router.patch("/posts/{post_id}", response_model=PostRead)
+async def update_post(post_id: Id, data: PostUpdate, session: SessionDep, actor: CurrentActor) -> PostRead:
+    return await post_view(session, actor, await service.update_post(session, actor, post_id, data))
+
+
+@router.delete("/posts/{post_id}", status_code=204)
+async def delete_post(post_id: Id, session: SessionDep, actor: CurrentActor) -> Response:
+    await service.delete_post(session, actor, post_id)
+    return Response(status_code=204)
+
+
+@router.post("/posts/{post_id}/comments", status_code=201, response_model=CommentRead)
+async def create_comment(post_id: Id, data: CommentCreate, session: SessionDep, actor: CurrentActor) -> CommentRead:
+    return await comment_view(session, actor, await comments.create_comment(session, actor, post_id, data))
+
+
+@router.get("/posts/{post_id}/comments", response_model=Page[CommentRead])
+async def list_comments(
+    post_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+) -> Page[CommentRead]:
+    items, next_cursor = await comments.list_comments(session, actor, post_id, cursor=cursor, limit=limit)
+    return Page(items=await comment_views(session, actor, items), next_cursor=next_cursor)
+
+
+@router.delete("/comments/{comment_id}", status_code=204)
+async def delete_comment(comment_id: Id, session: SessionDep, actor: CurrentActor) -> Response:
+    await comments.delete_comment(session, actor, comment_id)
+    return Response(status_code=204)
+
+
+@router.put("/posts/{post_id}/reaction", response_model=ReactionState)
+async def set_post_reaction(post_id: Id, data: ReactionSet, session: SessionDep, actor: CurrentActor) -> ReactionState:
+    return await reactions.set_post_reaction(session, actor, post_id, data.kind)
+
+
+@router.delete("/posts/{post_id}/reaction", response_model=ReactionState)
+async def clear_post_reaction(post_id: Id, session: SessionDep, actor: CurrentActor) -> ReactionState:
+    return await reactions.clear_post_reaction(session, actor, post_id)
+
+
+@router.put("/comments/{comment_id}/reaction", response_model=ReactionState)
+async def set_comment_reaction(
+    comment_id: Id, data: ReactionSet, session: SessionDep, actor: CurrentActor
+) -> ReactionState:
+    return await reactions.set_comment_reaction(session, actor, comment_id, data.kind)
+
+
+@router.delete("/comments/{comment_id}/reaction", response_model=ReactionState)
+async def clear_comment_reaction(comment_id: Id, session: SessionDep, actor: CurrentActor) -> ReactionState:
+    return await reactions.clear_comment_reaction(session, actor, comment_id)
+
+
+@router.get("/mentions", response_model=Page[UserSummary])
+async def mention_suggestions(
+    session: SessionDep, actor: CurrentActor, q: Annotated[str, Query(min_length=1, max_length=41)],
+    limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)] = MAX_SUGGESTIONS,
+) -> Page[UserSummary]:
+    """The composer's completion: active members whose handle or name starts with `q`."""
+    return Page(items=await suggest_mentions(session, actor, q, limit), next_cursor=None)

@@ -1,0 +1,150 @@
+"""Posts: publish, read, edit and delete, with mentions, topics, idempotency and posting limits."""
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import permissions
+from app.activity import emit
+from app.config import Settings
+from app.db import utcnow
+from app.errors import Conflict, Invalid, NotFound, RateLimited
+from app.groups import service as groups_service
+from app.markdown import Parsed, parse
+from app.posts import idempotency
+from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
+from app.posts.models import Post, PostMention, PostTopic
+from app.posts.schemas import PostCreate, PostUpdate
+from app.ratelimit import Limiter
+from app.security import Actor
+
+
+async def access_post(session: AsyncSession, actor: Actor, post_id: int) -> Post:
+    """Load a post the actor may see; missing and invisible are the same 404."""
+    post = await session.get(Post, post_id)
+    if post is None or not permissions.can_view_post(actor, post):
+        raise NotFound()
+    return post
+
+
+async def create_post(
+    session: AsyncSession,
+    actor: Actor,
+    data: PostCreate,
+    *,
+    settings: Settings,
+    limiter: Limiter,
+    idempotency_key: str | None = None,
+) -> tuple[Post, bool]:
+    """Publish a post; returns (post, created). `created` is False when an Idempotency-Key replays."""
+    await _check_can_publish(session, actor, data)
+    if idempotency_key is not None:
+        key = idempotency.check_key(idempotency_key)
+        request_hash = idempotency.fingerprint(data)
+        earlier = await idempotency.find(session, actor.user_id, key)
+        if earlier is None:
+            earlier = await idempotency.claim(session, actor.user_id, key, request_hash)
+        if earlier is not None:
+            idempotency.check_same_request(earlier, request_hash)
+            return await access_post(session, actor, earlier.post_id or 0), False
+    await _check_posting_limits(session, actor, data.body, settings, limiter)
+    parsed = _parse(data.body)
+    post = Post(
+        author_id=actor.user_id, group_id=data.group_id, kind=data.kind, title=data.title, body=data.body,
+        body_html="", comment_count=0, reaction_count=0,
+    )
+    session.add(post)
+    await session.flush()
+    mentioned = await _save_refs(session, post, parsed)
+    if idempotency_key is not None:
+        record = await idempotency.find(session, actor.user_id, idempotency_key)
+        if record is not None:
+            record.post_id = post.id
+    emit(session, "post.created", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,
+         payload={"kind": post.kind, "mentions": mentioned})
+    await session.flush()
+    return post, True
+
+
+async def _check_can_publish(session: AsyncSession, actor: Actor, data: PostCreate) -> None:
+    """404 for a group the actor may not know exists, 403 when they may not post (or announce) there."""
+    if data.group_id is not None:
+        group = await groups_service.access_group(session, actor, data.group_id)
+        permissions.require(permissions.can_post_in(actor, group.id), "Only members of this group can post in it")
+    if data.kind == "announcement":
+        permissions.require(permissions.can_announce_in(actor, data.group_id), "You cannot make announcements here")
+
+
+async def _check_posting_limits(
+    session: AsyncSession, actor: Actor, body: str, settings: Settings, limiter: Limiter
+) -> None:
+    """SECURITY.md: the same body twice within the window is a 409; one post per interval, else 429."""
+    if not settings.rate_limits_on:
+        return
+    if settings.DUPLICATE_POST_WINDOW_S > 0:
+        since = utcnow() - timedelta(seconds=settings.DUPLICATE_POST_WINDOW_S)
+        duplicate = await session.scalar(
+            select(Post.id).where(
+                Post.author_id == actor.user_id, Post.created_at >= since, Post.deleted_at.is_(None), Post.body == body
+            ).limit(1)
+        )
+        if duplicate is not None:
+            raise Conflict("You just posted the same message")
+    if settings.POST_INTERVAL_S > 0:
+        wait = await limiter.hit(f"post:{actor.user_id}", 1, settings.POST_INTERVAL_S)
+        if wait is not None:
+            raise RateLimited(wait, "You are posting too fast; wait a few seconds")
+
+
+def _parse(body: str, *, topics: bool = True) -> Parsed:
+    try:
+        return parse(body, topics=topics)
+    except RecursionError as exc:  # pathological nesting: refuse it rather than fail
+        raise Invalid("This text is nested too deeply") from exc
+
+
+async def _save_refs(session: AsyncSession, post: Post, parsed: Parsed) -> list[int]:
+    """Render the body and (re)write its topics and mentions; returns the mentioned member ids (at most 10)."""
+    members = await resolve_handles(session, parsed.handles)
+    post.body_html = parsed.render({m.handle for m in members})
+    await session.execute(delete(PostTopic).where(PostTopic.post_id == post.id))
+    await session.execute(delete(PostMention).where(PostMention.post_id == post.id))
+    for topic in parsed.topics:
+        session.add(PostTopic(post_id=post.id, topic=topic))
+    mentioned = [m.id for m in members[:MAX_NOTIFIED_MENTIONS]]
+    for user_id in mentioned:
+        session.add(PostMention(post_id=post.id, user_id=user_id))
+    return mentioned
+
+
+async def update_post(session: AsyncSession, actor: Actor, post_id: int, data: PostUpdate) -> Post:
+    """Edit a post's body or title: its author only (moderators hide instead)."""
+    post = await access_post(session, actor, post_id)
+    permissions.require(permissions.can_edit_post(actor, post), "Only the author can edit this post")
+    changes = data.model_dump(exclude_unset=True)
+    if "body" in changes and changes["body"] is None:
+        raise Invalid("The body cannot be empty")
+    before = set(await session.scalars(select(PostMention.user_id).where(PostMention.post_id == post.id)))
+    if "title" in changes:
+        post.title = changes["title"] or None
+    if changes.get("body") is not None:
+        post.body = changes["body"]
+        mentioned = await _save_refs(session, post, _parse(post.body))
+    else:
+        mentioned = sorted(before)
+    post.edited_at = utcnow()
+    emit(session, "post.updated", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,
+         payload={"kind": post.kind, "mentions": mentioned, "new_mentions": [m for m in mentioned if m not in before]})
+    await session.flush()
+    return post
+
+
+async def delete_post(session: AsyncSession, actor: Actor, post_id: int) -> None:
+    """Soft delete: the author, the group's animators, moderators and admins."""
+    post = await access_post(session, actor, post_id)
+    permissions.require(permissions.can_delete_post(actor, post), "You cannot delete this post")
+    post.deleted_at = utcnow()
+    emit(session, "post.deleted", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,
+         payload={"kind": post.kind, "author_id": post.author_id})
+    await session.flush()
