@@ -1,0 +1,65 @@
+"""The benchmark generator: deterministic, consistent counters, and an app that keeps working on its data."""
+
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from bench.dataset import BENCH_PASSWORD, Dataset, Sizes, bench_email, fingerprint
+from bench.generate import NotEmpty, load
+
+TINY = Sizes(members=12, groups=5, posts=60, comments=150, reactions=120, follows=3, group_joins=2)
+HASH = "$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$not-a-real-hash"
+
+
+class TestDataset:
+    def test_same_seed_gives_same_rows(self) -> None:
+        assert fingerprint(Dataset(TINY, HASH)) == fingerprint(Dataset(TINY, HASH))
+
+    def test_other_seed_gives_other_rows(self) -> None:
+        other = Sizes(**{**TINY.__dict__, "seed": TINY.seed + 1})
+        assert fingerprint(Dataset(TINY, HASH)) != fingerprint(Dataset(other, HASH))
+
+    def test_counts_match_the_rows(self) -> None:
+        dataset = Dataset(TINY, HASH)
+        for table in ("users", "user_skills", "groups", "group_memberships", "follows", "posts", "post_topics",
+                      "comments", "reactions"):
+            assert sum(1 for _ in dataset.rows(table)) == dataset.count(table), table
+        assert dataset.count("posts") == 60 and dataset.count("comments") == 150
+
+
+class TestLoad:
+    async def test_loads_consistent_counters_and_the_app_keeps_inserting(self, app: Any, client: Any,
+                                                                          database_url: str) -> None:
+        written = await load(database_url, TINY, quiet=True, settings=app.state.settings)
+        assert written["posts"] == 60 and written["comments"] == 150 and written["users"] == 12
+        async with app.state.engine.connect() as conn:
+            wrong_comments = await conn.scalar(text(
+                "SELECT count(*) FROM posts p WHERE p.comment_count != "
+                "(SELECT count(*) FROM comments c WHERE c.post_id = p.id)"))
+            wrong_reactions = await conn.scalar(text(
+                "SELECT count(*) FROM posts p WHERE p.reaction_count != "
+                "(SELECT count(*) FROM reactions r WHERE r.post_id = p.id)"))
+            wrong_comment_reactions = await conn.scalar(text(
+                "SELECT count(*) FROM comments c WHERE c.reaction_count != "
+                "(SELECT count(*) FROM reactions r WHERE r.comment_id = c.id)"))
+            outsiders = await conn.scalar(text(
+                "SELECT count(*) FROM posts p WHERE p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                "group_memberships m WHERE m.group_id = p.group_id AND m.user_id = p.author_id "
+                "AND m.status IN ('member', 'animator'))"))
+        assert (wrong_comments, wrong_reactions, wrong_comment_reactions, outsiders) == (0, 0, 0, 0)
+
+        token = await client.post("/api/v1/auth/token", data={"username": bench_email(2), "password": BENCH_PASSWORD})
+        assert token.status_code == 200, token.text
+        me = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+        assert me.status_code == 200 and me.json()["email"] == bench_email(2)
+        # sequences continue after the loaded ids: a new member gets the next id
+        created = await client.post("/api/v1/auth/register", json={
+            "email": "newcomer@example.com", "password": "a long enough password", "display_name": "New Comer"})
+        assert created.status_code == 201, created.text
+        assert created.json()["id"] == 13
+
+    async def test_refuses_a_database_that_has_members(self, app: Any, database_url: str) -> None:
+        await load(database_url, TINY, password_hash=HASH, quiet=True)
+        with pytest.raises(NotEmpty):
+            await load(database_url, TINY, password_hash=HASH, quiet=True)
