@@ -7,7 +7,8 @@ def all_routers() -> list[APIRouter]:
     from app.feed.routes import router as feed_api
     from app.groups.routes import router as groups_api
     from app.ping import router as ping_api
+    from app.pages import page_routers
     from app.posts.routes import router as posts_api
     from app.users.routes import router as users_api
 
-    return [users_api, groups_api, ping_api, posts_api, feed_api]
+    return [users_api, groups_api, ping_api, posts_api, feed_api, *page_routers()]  # pages last: domain pages may take "/" first

@@ -47,11 +47,26 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *,
     status_code: int = 200, headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """Render a page with the shell's context: locale, signed-in member, CSRF field, flash messages."""
+    from app import csrf
+    from app.pages.common import FLASH_COOKIE, read_flash, use_locale
+
+    actor = getattr(request.state, "actor", None)
+    if getattr(request.state, "locale", None) is None:
+        use_locale(request, actor)  # error pages rendered before any page dependency ran
     env = environment(request.app.state.settings.FRONTEND_DIR)
-    base: dict[str, Any] = {"request": request, "locale": current_locale.get()}
+    flashes = read_flash(request)
+    base: dict[str, Any] = {
+        "request": request, "locale": current_locale.get(), "actor": actor, "flashes": flashes,
+        "csrf_input": lambda: csrf.csrf_input(request), "current_path": request.url.path,
+    }
     extra = getattr(request.state, "template_context", None)
     if extra:
         base.update(extra)
     base.update(context or {})
     html = env.get_template(template).render(base)
-    return HTMLResponse(html, status_code=status_code, headers=headers)
+    response = HTMLResponse(html, status_code=status_code, headers=headers)
+    csrf.apply_cookie(request, response)
+    if request.cookies.get(FLASH_COOKIE):
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response

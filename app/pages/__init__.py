@@ -1,0 +1,10 @@
+"""Server-rendered pages (Jinja2), one module per area; they call the same services as the API."""
+
+from fastapi import APIRouter
+
+
+def page_routers() -> list[APIRouter]:
+    """The pages of accounts, people, groups and administration, in matching order (/people/me first)."""
+    from app.pages import admin, auth, groups, home, people, profile
+
+    return [home.pages, auth.pages, profile.pages, people.pages, groups.pages, admin.pages]

@@ -1,12 +1,14 @@
 """Error pages for browsers (API clients get JSON)."""
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 
 def render_error_page(request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> Response:
     from app.templating import render
 
+    if 300 <= status_code < 400 and headers and "Location" in headers:  # SignInRequired
+        return RedirectResponse(headers["Location"], status_code=status_code)
     try:
         return render(request, "error.html", {"status_code": status_code, "detail": detail},
                       status_code=status_code, headers=headers)

@@ -1,0 +1,67 @@
+"""CSRF protection for forms: a random cookie plus a hidden field carrying its HMAC with the secret key.
+
+A cross-site page can neither read the cookie nor compute the HMAC, so it cannot forge the field.
+Pages put `{{ csrf_input() }}` in every form and POST handlers depend on `CsrfProtected`."""
+
+import hashlib
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Request
+from markupsafe import Markup, escape
+
+from app.errors import Forbidden
+
+COOKIE_NAME = "ruche_csrf"
+FIELD_NAME = "csrf_token"
+
+
+def _sign(request: Request, value: str) -> str:
+    key = request.app.state.settings.secret_key().encode()
+    return hmac.new(key, b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+
+
+def cookie_value(request: Request) -> str:
+    """The request's CSRF cookie, or a new one that `apply_cookie` will set on the response."""
+    existing = request.cookies.get(COOKIE_NAME, "")
+    if 20 <= len(existing) <= 100 and existing.isascii():
+        return existing
+    new = getattr(request.state, "csrf_new_cookie", None)
+    if new is None:
+        new = secrets.token_urlsafe(32)
+        request.state.csrf_new_cookie = new
+    return str(new)
+
+
+def csrf_token(request: Request) -> str:
+    return _sign(request, cookie_value(request))
+
+
+def csrf_input(request: Request) -> Markup:
+    """The hidden field every form carries."""
+    return Markup('<input type="hidden" name="%s" value="%s">') % (FIELD_NAME, escape(csrf_token(request)))
+
+
+def apply_cookie(request: Request, response: object) -> None:
+    """Set the CSRF cookie on a response when this request created it."""
+    new = getattr(request.state, "csrf_new_cookie", None)
+    if new is None or not hasattr(response, "set_cookie"):
+        return
+    secure = bool((request.app.state.settings.BASE_URL or "").startswith("https://"))
+    response.set_cookie(COOKIE_NAME, new, httponly=True, samesite="lax", secure=secure, path="/")
+
+
+async def verify(request: Request) -> None:
+    """Refuse a form whose token does not match the cookie (403)."""
+    cookie = request.cookies.get(COOKIE_NAME, "")
+    try:
+        form = await request.form()
+    except Exception as exc:  # malformed body: no valid token either
+        raise Forbidden("The form has expired; reload the page and try again") from exc
+    sent = form.get(FIELD_NAME)
+    if not cookie or not isinstance(sent, str) or not hmac.compare_digest(sent, _sign(request, cookie)):
+        raise Forbidden("The form has expired; reload the page and try again")
+
+
+CsrfProtected = Annotated[None, Depends(verify)]
