@@ -65,7 +65,8 @@ def make_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         "pool_timeout": 5,
         "pool_size": 10,
         "max_overflow": 10,
-        "connect_args": {"server_settings": {"statement_timeout": "5000", "lock_timeout": "2000"}},
+        # asyncpg waits 60 s for a connection by default: a dead server must turn into a quick 503 instead.
+        "connect_args": {"timeout": 5, "server_settings": {"statement_timeout": "5000", "lock_timeout": "2000"}},
     }
     if "poolclass" in overrides:
         for key in ("pool_size", "max_overflow", "pool_timeout"):

@@ -1,11 +1,20 @@
 """Domain errors raised by services, and their JSON / HTML renderings."""
 
+import logging
+import socket
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("ruche")
+DATABASE_RETRY_AFTER_S = 5
+# SQLSTATEs meaning "the database cannot serve now", not "this request is wrong": connection exceptions (08),
+# shutdown or start-up (57P0x), too many connections, missing database, statement/lock timeouts.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300", "3D000", "57014", "55P03")
 
 
 class AppError(Exception):
@@ -61,6 +70,20 @@ class Unavailable(AppError):
     default_detail = "Service temporarily unavailable"
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """True when a database error means "down or overloaded, retry later" rather than a bug."""
+    if isinstance(exc, (sa_exc.TimeoutError, TimeoutError, ConnectionError, socket.gaierror)):
+        return True  # pool exhausted, connect timeout, refused or reset connection, unknown host
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        return True  # SQLite: unable to open, locked past busy_timeout; drivers: connection closed
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(getattr(exc.orig, "__cause__", None), "sqlstate", None)
+        return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+    return False
+
+
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
@@ -82,7 +105,16 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = [_clean_error(e) for e in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
 
+    async def database_error(request: Request, exc: Exception) -> Response:
+        if not database_unavailable(exc):
+            raise exc  # a real bug: let the server error middleware log it as a 500
+        log.warning("database unavailable: %s", type(exc).__name__)
+        unavailable = Unavailable(headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)})
+        return await app_error(request, unavailable)
+
     app.add_exception_handler(AppError, app_error)  # type: ignore[arg-type]
+    for error_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, TimeoutError, ConnectionError, socket.gaierror):
+        app.add_exception_handler(error_class, database_error)
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
 
