@@ -11,17 +11,27 @@ import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import permissions
+from app.activity import Activity
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker, session_scope
-from app.demo.content import FOLLOWS_PER_MEMBER, GROUPS, GroupSpec
+from app.db import make_engine, make_sessionmaker, session_scope, utcnow
+from app.demo.content import FOLLOWS_PER_MEMBER, GROUPS, CommentSpec, GroupSpec, PostSpec
 from app.demo.people import ADMIN_EMAIL, DEMO_PASSWORD, EMAIL_DOMAIN, MEMBERS, MemberSpec, extra_member
+from app.demo.threads import POSTS
 from app.groups import service as groups_service
 from app.groups.models import Group
 from app.groups.schemas import GroupCreate
+from app.posts import comments as comments_service
+from app.posts import reactions as reactions_service
+from app.posts import service as posts_service
+from app.posts.models import Post
+from app.posts.schemas import CommentCreate, PostCreate
+from app.ratelimit import make_limiter
 from app.security import Actor, hash_password
 from app.text import fold
 from app.users import service as users_service
@@ -75,6 +85,7 @@ async def seed(settings: Settings, members: int = 60) -> str:
             await create_members(session, community, members)
             await create_groups(session, community)
             await create_follows(session, community)
+            await create_threads(session, community)
     finally:
         await engine.dispose()
     return summary(community, time.monotonic() - started)
@@ -191,6 +202,101 @@ async def create_follows(session: AsyncSession, community: Community) -> None:
             await users_service.follow(session, actor, target.id)
             total += 1
     community.counts["follows"] = total
+
+
+async def create_threads(session: AsyncSession, community: Community) -> None:
+    """Posts (oldest first, so ids and dates agree), their comments and reactions, backdated over four weeks.
+
+    The services stamp everything "now"; afterwards the seeder writes `created_at` on the post, its comments
+    and their activities, which is the one thing done outside the services."""
+    limiter = make_limiter(community.settings)
+    now = utcnow()
+    for key in ("posts", "comments", "reactions"):
+        community.counts[key] = 0
+    for spec in POSTS:
+        group = community.groups[spec.group] if spec.group else None
+        author = community.user(spec.author)
+        if group is not None:
+            await ensure_member(session, community, spec.group or "", author)
+        actor = await actor_for(session, author)
+        kind = spec.kind
+        if kind == "announcement" and not permissions.can_announce_in(actor, group.id if group else None):
+            kind = "discussion"  # a stand-in author (small --members) may not announce
+        post, _ = await posts_service.create_post(
+            session, actor, PostCreate(body=spec.body, group_id=group.id if group else None, kind=kind,  # type: ignore[arg-type]
+                                       title=spec.title),
+            settings=community.settings, limiter=limiter,
+        )
+        when = now - timedelta(days=spec.days_ago)
+        post.created_at = when
+        await _backdate(session, when, Activity.post_id == post.id, Activity.comment_id.is_(None))
+        community.counts["posts"] += 1
+        readers = await _readers(session, community, spec)
+        moment = when
+        for comment in spec.comments:
+            moment = await _comment(session, community, spec, post, comment, None, moment, now)
+        await _react_to_post(session, community, spec, post, readers, when, now)
+
+
+async def ensure_member(session: AsyncSession, community: Community, group_key: str, user: User) -> None:
+    group = community.groups[group_key]
+    status = await groups_service.my_status(session, await actor_for(session, user), group.id)
+    if status not in groups_service.MEMBER_STATUSES:
+        await add_member(session, community, group_key, user)
+
+
+async def _readers(session: AsyncSession, community: Community, spec: PostSpec) -> list[User]:
+    """Members who may see the post: everyone for company-wide and public groups, else the group's members."""
+    group = community.groups.get(spec.group or "")
+    if group is None or group.visibility == "public":
+        return list(community.order)
+    ids = set(await groups_service.member_user_ids(session, group.id))
+    return [u for u in community.order if u.id in ids]
+
+
+async def _comment(
+    session: AsyncSession, community: Community, spec: PostSpec, post: Post, comment: CommentSpec,
+    parent_id: int | None, after: datetime, now: datetime,
+) -> datetime:
+    """Create a comment and its replies, each a little after the previous one; returns the last time used."""
+    author = community.user(comment.author)
+    group = community.groups.get(spec.group or "")
+    if group is not None and group.visibility != "public":
+        await ensure_member(session, community, spec.group or "", author)
+    actor = await actor_for(session, author)
+    created = await comments_service.create_comment(
+        session, actor, post.id, CommentCreate(body=comment.body, parent_id=parent_id)
+    )
+    gap = timedelta(minutes=community.rng.randint(20, 300))
+    when = min(after + gap, now - timedelta(minutes=2))
+    created.created_at = when
+    await _backdate(session, when, Activity.comment_id == created.id)
+    community.counts["comments"] += 1
+    readers = [u for u in await _readers(session, community, spec) if u.id != author.id]
+    for reactor in community.rng.sample(readers, min(comment.reactions, len(readers))):
+        await reactions_service.set_comment_reaction(session, await actor_for(session, reactor), created.id, "like")
+        community.counts["reactions"] += 1
+    for reply in comment.replies:
+        when = await _comment(session, community, spec, post, reply, created.id, when, now)
+    return when
+
+
+async def _react_to_post(
+    session: AsyncSession, community: Community, spec: PostSpec, post: Post, readers: list[User],
+    when: datetime, now: datetime,
+) -> None:
+    kinds = [kind for kind, count in spec.reactions for _ in range(count)]
+    others = [u for u in readers if u.id != post.author_id]
+    for reactor, kind in zip(community.rng.sample(others, min(len(kinds), len(others))), kinds, strict=False):
+        await reactions_service.set_post_reaction(session, await actor_for(session, reactor), post.id, kind)
+        community.counts["reactions"] += 1
+    span = max((now - when).total_seconds(), 60.0)
+    await _backdate(session, when + timedelta(seconds=community.rng.uniform(0, span)),
+                    Activity.post_id == post.id, Activity.type == "reaction.changed", Activity.comment_id.is_(None))
+
+
+async def _backdate(session: AsyncSession, when: datetime, *where: object) -> None:
+    await session.execute(update(Activity).where(*where).values(created_at=when))  # type: ignore[arg-type]
 
 
 def _unique(users: Iterable[User]) -> list[User]:

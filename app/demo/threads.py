@@ -29,7 +29,7 @@ POSTS: tuple[PostSpec, ...] = (
         reactions=(("celebrate", 14), ("like", 10), ("thanks", 4)),
     ),
     PostSpec(
-        "antoine.lefevre", "veille", 25.6, title="Veille IA générative — semaine 47",
+        "antoine.lefevre", "veille", 25.6, title="Veille IA générative : trois lectures",
         body=(
             "Trois lectures de la semaine :\n\n"
             "1. Les assistants de rédaction intégrés aux suites bureautiques : utiles pour les premiers jets, "
@@ -429,7 +429,7 @@ POSTS: tuple[PostSpec, ...] = (
         reactions=(("like", 2),),
     ),
     PostSpec(
-        "antoine.lefevre", "veille", 5.4, title="Veille IA générative — semaine 50",
+        "antoine.lefevre", "veille", 5.4, title="Veille IA générative : petits modèles et nouveaux arrivants",
         body=(
             "- Les modèles « petits » rattrapent les gros sur les tâches de classement : intéressant pour les "
             "coûts.\n"
