@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 
 from app.config import Settings
-from app.ratelimit import Limiter
+from app.ratelimit import Limiter, enforce
 from app.schemas import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -46,7 +46,23 @@ def _in_networks(address: str, networks: list[str]) -> bool:
     return False
 
 
+API_RATE_WINDOW_S = 60
+
+
+async def limit_address(request: Request) -> None:
+    """Unauthenticated API calls: API_RATE_PER_IP_PER_MIN per client address, then 429 + Retry-After."""
+    limit = request.app.state.settings.API_RATE_PER_IP_PER_MIN
+    await enforce(request.app.state.limiter, f"api:ip:{client_ip(request)}", limit, API_RATE_WINDOW_S)
+
+
+async def limit_member(request: Request, user_id: int) -> None:
+    """Signed-in API calls: API_RATE_PER_USER_PER_MIN per member, whichever address they come from."""
+    limit = request.app.state.settings.API_RATE_PER_USER_PER_MIN
+    await enforce(request.app.state.limiter, f"api:user:{user_id}", limit, API_RATE_WINDOW_S)
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
+AddressRateLimit = Depends(limit_address)
 LimiterDep = Annotated[Limiter, Depends(_limiter)]
 ClientIP = Annotated[str, Depends(client_ip)]
 Cursor = Annotated[str | None, Query(max_length=500)]

@@ -14,6 +14,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 
 from app.config import Settings, get_settings
 from app.db import SessionDep, utcnow
+from app.deps import limit_address, limit_member
 from app.errors import Unauthorized
 
 ALGORITHM = "HS256"
@@ -114,8 +115,14 @@ async def _current_actor(request: Request, session: SessionDep) -> Actor:
 
     token = token_from_request(request)
     if token is None:
+        await limit_address(request)
         raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
-    actor = await users_service.actor_from_token(session, request.app.state.settings, token)
+    try:
+        actor = await users_service.actor_from_token(session, request.app.state.settings, token)
+    except Unauthorized:
+        await limit_address(request)  # bad tokens count as unauthenticated calls: no free token guessing
+        raise
+    await limit_member(request, actor.user_id)
     request.state.actor = actor
     return actor
 

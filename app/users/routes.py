@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Response
 
-from app.deps import ClientIP, Cursor, Id, Limit, LimiterDep, SettingsDep
+from app.deps import AddressRateLimit, ClientIP, Cursor, Id, Limit, LimiterDep, SettingsDep
 from app.db import SessionDep
 from app.schemas import Page, SafeStr
 from app.security import CurrentActor
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"])
 FormField = Annotated[str, Form(max_length=1024)]
 
 
-@router.post("/auth/register", status_code=201, response_model=UserMe)
+@router.post("/auth/register", status_code=201, response_model=UserMe, dependencies=[AddressRateLimit])
 async def register(data: UserRegister, session: SessionDep, settings: SettingsDep) -> UserMe:
     user = await service.register(session, settings, data)
     return UserMe.model_validate(
@@ -24,7 +24,7 @@ async def register(data: UserRegister, session: SessionDep, settings: SettingsDe
     )
 
 
-@router.post("/auth/token", response_model=TokenOut)
+@router.post("/auth/token", response_model=TokenOut, dependencies=[AddressRateLimit])
 async def token(
     username: FormField, password: FormField, session: SessionDep, settings: SettingsDep,
     limiter: LimiterDep, ip: ClientIP,

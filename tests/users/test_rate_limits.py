@@ -1,0 +1,66 @@
+"""API rate limits of SECURITY.md: per member when signed in, per address otherwise; 429 + Retry-After."""
+
+from typing import Any
+
+import httpx
+
+
+class TestMemberRateLimit:
+    async def test_over_the_limit_is_429_with_retry_after(self, client: httpx.AsyncClient, alice: Any, bob: Any,
+                                                          settings_override: Any) -> None:
+        settings_override(API_RATE_PER_USER_PER_MIN=3)
+        for _ in range(3):
+            assert (await client.get("/api/v1/users/me", headers=alice.headers)).status_code == 200
+        r = await client.get(f"/api/v1/users/{bob.id}", headers=alice.headers)
+        assert r.status_code == 429
+        assert 0 < int(r.headers["Retry-After"]) <= 60
+        assert (await client.get("/api/v1/users/me", headers=bob.headers)).status_code == 200
+
+    async def test_the_limit_follows_the_member_across_addresses(
+        self, client: httpx.AsyncClient, alice: Any, settings_override: Any
+    ) -> None:
+        settings_override(API_RATE_PER_USER_PER_MIN=2, TRUSTED_PROXIES=["127.0.0.1"])
+        for ip in ("203.0.113.1", "203.0.113.2"):
+            await client.get("/api/v1/users/me", headers={**alice.headers, "X-Forwarded-For": ip})
+        r = await client.get("/api/v1/users/me", headers={**alice.headers, "X-Forwarded-For": "203.0.113.3"})
+        assert r.status_code == 429
+
+    async def test_default_is_200_per_minute(self, base_settings: Any) -> None:
+        from app.config import Settings
+
+        defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+        assert (defaults.API_RATE_PER_USER_PER_MIN, defaults.API_RATE_PER_IP_PER_MIN) == (200, 100)
+
+
+class TestAddressRateLimit:
+    async def test_unauthenticated_calls_are_limited_per_address(
+        self, client: httpx.AsyncClient, alice: Any, settings_override: Any
+    ) -> None:
+        settings_override(API_RATE_PER_IP_PER_MIN=3, TRUSTED_PROXIES=["127.0.0.1"])
+        here = {"X-Forwarded-For": "203.0.113.50"}
+        assert (await client.get("/api/v1/users/me", headers=here)).status_code == 401
+        assert (await client.get("/api/v1/users/me", headers={**here, "Authorization": "Bearer nope"})).status_code == 401
+        r = await client.post("/api/v1/auth/token", data={"username": "alice@example.com", "password": "x" * 12},
+                              headers=here)
+        assert r.status_code == 401
+        blocked = await client.post("/api/v1/auth/register", headers=here,
+                                    json={"email": "new@example.com", "password": "correct horse battery",
+                                          "display_name": "New"})
+        assert blocked.status_code == 429
+        assert int(blocked.headers["Retry-After"]) > 0
+        elsewhere = {"X-Forwarded-For": "203.0.113.51"}
+        assert (await client.get("/api/v1/users/me", headers=elsewhere)).status_code == 401
+        assert (await client.get("/api/v1/users/me", headers={**here, **alice.headers})).status_code == 200
+
+    async def test_healthz_is_never_limited(self, client: httpx.AsyncClient, settings_override: Any) -> None:
+        settings_override(API_RATE_PER_IP_PER_MIN=1)
+        for _ in range(3):
+            assert (await client.get("/healthz")).status_code == 200
+
+
+class TestRateLimitsOff:
+    async def test_no_limit_applies(self, client: httpx.AsyncClient, alice: Any, settings_override: Any) -> None:
+        settings_override(RATE_LIMITS="off", API_RATE_PER_USER_PER_MIN=1, API_RATE_PER_IP_PER_MIN=1)
+        for _ in range(4):
+            assert (await client.get("/api/v1/users/me", headers=alice.headers)).status_code == 200
+            assert (await client.get("/api/v1/users/me")).status_code == 401
