@@ -14,3 +14,19 @@ def render_error_page(request: Request, status_code: int, detail: str, headers: 
                       status_code=status_code, headers=headers)
     except Exception:  # templates missing or broken: a plain page rather than a 500 on a 404
         return HTMLResponse(f"<h1>{status_code}</h1>", status_code=status_code, headers=headers)
+
+
+def N_(message: str) -> str:
+    return message
+
+
+# Details of 403 errors raised by services, shown translated on the error page.
+FORBIDDEN_DETAILS = (
+    N_("Only administrators can manage accounts"),
+    N_("Only administrators can change roles and accounts"),
+    N_("Only the group's animators can manage members"),
+    N_("Only the group's animators can remove members"),
+    N_("Only the group's animators can change it"),
+    N_("Only animators see membership requests"),
+    N_("The form has expired; reload the page and try again"),
+)

@@ -1,0 +1,108 @@
+"""Every page renders in French and in English, with the shell's landmarks and the right <html lang>."""
+
+import pytest
+
+
+@pytest.fixture
+async def world(member_browser, client):
+    """An admin with a group and a colleague: enough for every page to show real content."""
+    admin, _ = await member_browser("Alice Admin", department="Digital", skills=["Python", "Accessibilité"])
+    bob, _ = await member_browser("Bob Marchand", department="Digital", title="Product owner")
+    g = await client.post("/api/v1/groups", headers=admin.headers,
+                          json={"name": "Communauté Agile", "description": "Nos pratiques", "visibility": "private",
+                                "guidelines": "Bienveillance"})
+    assert g.status_code == 201
+    return {"admin": admin, "bob": bob, "group": g.json()}
+
+
+PAGES = ["/", "/people", "/people?skill=python", "/people/me/edit", "/people/bob.marchand", "/people/alice.admin",
+         "/groups", "/groups/communaute-agile", "/admin/users"]
+SIGNED_OUT_PAGES = ["/signin", "/signup"]
+
+FRENCH = {"/": "Mes groupes", "/people": "Qui peut répondre ?", "/people?skill=python": "Compétence",
+          "/people/me/edit": "Modifier mon profil", "/people/bob.marchand": "Abonnés",
+          "/people/alice.admin": "Compétences", "/groups": "Créer un groupe", "/groups/communaute-agile": "Membres",
+          "/admin/users": "Comptes", "/signin": "Se connecter", "/signup": "Créer mon compte"}
+ENGLISH = {"/": "My groups", "/people": "Who can answer this?", "/people?skill=python": "Skill",
+           "/people/me/edit": "Edit my profile", "/people/bob.marchand": "Followers",
+           "/people/alice.admin": "Skills", "/groups": "Create a group", "/groups/communaute-agile": "Members",
+           "/admin/users": "Accounts", "/signin": "Sign in", "/signup": "Create my account"}
+
+
+class TestPagesRender:
+    @pytest.mark.parametrize("lang,texts", [("fr-FR,fr;q=0.9,en;q=0.5", FRENCH), ("en-GB,en;q=0.9", ENGLISH)])
+    @pytest.mark.parametrize("path", PAGES)
+    async def test_signed_in_page_in_both_languages(self, world, browser_factory, path, lang, texts):
+        b = browser_factory(lang, world["admin"].token)
+        r = await b.get(path)
+        assert r.status_code == 200, r.text[:500]
+        assert f'<html lang="{lang[:2]}">' in r.text
+        assert texts[path] in r.text
+        for landmark in ('<main id="main"', '<nav class="main-nav"', 'href="#main"', 'action="/signout"'):
+            assert landmark in r.text
+
+    @pytest.mark.parametrize("lang,texts", [("fr", FRENCH), ("en", ENGLISH)])
+    @pytest.mark.parametrize("path", SIGNED_OUT_PAGES)
+    async def test_signed_out_page_in_both_languages(self, browser_factory, path, lang, texts):
+        r = await browser_factory(lang).get(path)
+        assert r.status_code == 200
+        assert f'<html lang="{lang}">' in r.text
+        assert texts[path] in r.text
+        assert 'action="/signout"' not in r.text
+
+    async def test_no_inline_script_or_style(self, world, browser_factory):
+        b = browser_factory("en", world["admin"].token)
+        for path in PAGES:
+            html = (await b.get(path)).text
+            assert "<script>" not in html and "<style" not in html and " style=" not in html
+            assert " onclick=" not in html
+
+    async def test_admin_link_only_for_admins(self, world, browser_factory):
+        assert 'href="/admin/users"' in (await browser_factory("en", world["admin"].token).get("/groups")).text
+        assert 'href="/admin/users"' not in (await browser_factory("en", world["bob"].token).get("/groups")).text
+
+
+class TestLocale:
+    async def test_member_language_beats_accept_language(self, member_browser):
+        _, b = await member_browser("Claire", lang="en", language="fr")
+        r = await b.get("/people")
+        assert '<html lang="fr">' in r.text
+
+    async def test_language_switch_sets_cookie_for_visitors(self, browser_factory):
+        b = browser_factory("en")
+        r = await b.post_form("/signin", "/language", {"lang": "fr", "next": "/signup"})
+        assert r.status_code == 303
+        assert r.headers["location"] == "/signup"
+        assert "lang=fr" in r.headers["set-cookie"]
+        assert '<html lang="fr">' in (await b.get("/signin")).text
+
+    async def test_language_switch_saves_member_language(self, member_browser, client):
+        member, b = await member_browser("Claire", lang="en")
+        r = await b.post_form("/groups", "/language", {"lang": "fr", "next": "https://evil.example/"})
+        assert r.headers["location"] == "/"
+        me = await client.get("/api/v1/users/me", headers=member.headers)
+        assert me.json()["language"] == "fr"
+
+    async def test_language_switch_without_csrf_403(self, browser_factory):
+        b = browser_factory("en")
+        await b.get("/signin")
+        assert (await b.client.post("/language", data={"lang": "fr"})).status_code == 403
+
+
+class TestErrorPages:
+    @pytest.mark.parametrize("lang,title", [("fr", "Page introuvable"), ("en", "Page not found")])
+    async def test_404_page(self, member_browser, lang, title):
+        _, b = await member_browser("Alice", lang=lang)
+        r = await b.get("/groups/no-such-group")
+        assert r.status_code == 404
+        assert title in r.text
+
+    async def test_unknown_member_404(self, member_browser):
+        _, b = await member_browser("Alice")
+        assert (await b.get("/people/nobody.here")).status_code == 404
+        assert (await b.get("/people/%00bad")).status_code == 404
+
+    async def test_nul_in_directory_query_422_not_500(self, member_browser):
+        _, b = await member_browser("Alice")
+        assert (await b.get("/people", params={"q": "a\x00b"})).status_code == 422
+        assert (await b.get("/people", params={"cursor": "not-a-cursor"})).status_code == 422
