@@ -4,3 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 ALL: list[tuple[Callable[[Any], Any], Callable[[Any], Any]]] = []
+
+from app.search import runtime as _search  # noqa: E402
+
+ALL += [(_search.start, _search.stop)]

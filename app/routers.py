@@ -9,6 +9,8 @@ def all_routers() -> list[APIRouter]:
     from app.ping import router as ping_api
     from app.pages import page_routers
     from app.posts.routes import router as posts_api
+    from app.search.pages import pages as search_pages
+    from app.search.routes import router as search_api
     from app.users.routes import router as users_api
 
-    return [users_api, groups_api, ping_api, posts_api, feed_api, *page_routers()]  # pages last: domain pages may take "/" first
+    return [users_api, groups_api, ping_api, posts_api, feed_api, search_api, search_pages, *page_routers()]  # pages last: domain pages may take "/" first

@@ -1,0 +1,184 @@
+"""The single writer: applies committed activities to the index in id order and records how far it got.
+
+PostgreSQL hands out sequence ids at insert time but transactions commit in any order, so a lower id can
+become visible after a higher one. The watermark `last_id` therefore only moves over ids that are present or
+have stayed missing for GAP_WAIT_S (a rolled-back transaction leaves a hole forever); ids above a young gap
+are applied at once and remembered in `done`, so they are neither delayed nor applied twice."""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from whoosh.index import Index
+
+from app.activity import Activity
+from app.search.index import IndexState, IndexStore, read_state
+from app.search.loaders import Op, Targets, all_docs, load_ops
+from app.search.schema import STATE_UID
+
+log = logging.getLogger("ruche.search")
+GAP_WAIT_S = 3.0
+REBUILD_RESCAN = 1000  # after a rebuild, replay this many recent activities (late commits during the read)
+
+
+class Indexer:
+    """Owns the index writer of this host; only one process may run it (see IndexerLock)."""
+
+    def __init__(self, store: IndexStore, sessionmaker: async_sessionmaker[AsyncSession], *,
+                 batch_size: int = 500, commit_delay: float = 0.0,
+                 on_commit: Callable[[], None] | None = None) -> None:
+        self.store = store
+        self.sessionmaker = sessionmaker
+        self.batch_size = batch_size
+        self.commit_delay = commit_delay  # test hook: widens the window in which a batch can be killed
+        self.on_commit = on_commit
+        self._generation: str | None = None
+        self._ix: Index | None = None
+        self.state = IndexState()
+        self._gaps: dict[int, float] = {}  # first missing id -> when we first saw the gap
+        self._lock = anyio.Lock()
+
+    def _open(self) -> Index:
+        name = self.store.ensure()
+        if name != self._generation or self._ix is None:
+            self._ix = self.store.open(name)
+            with self._ix.searcher() as searcher:
+                self.state = read_state(searcher)
+            self._generation = name
+            self._gaps.clear()
+        return self._ix
+
+    async def run_once(self) -> int:
+        """Apply the next batch of committed activities; return how many activities were read."""
+        async with self._lock:
+            ix = await anyio.to_thread.run_sync(self._open)
+            async with self.sessionmaker() as session:
+                if await self._outbox_was_reset(session):
+                    log.warning("activity outbox is older than the search index: rebuilding")
+                    await self._rebuild_locked(session)
+                    return 0
+                rows = (await session.execute(
+                    select(Activity.id, Activity.type, Activity.post_id, Activity.comment_id, Activity.group_id,
+                           Activity.subject_user_id, Activity.created_at)
+                    .where(Activity.id > self.state.last_id)
+                    .order_by(Activity.id).limit(self.batch_size + len(self.state.done))
+                )).all()
+                done = set(self.state.done)
+                fresh = [r for r in rows if r.id not in done]
+                targets = Targets()
+                for r in fresh:
+                    targets.add(r.type, r.post_id, r.comment_id, r.group_id, r.subject_user_id)
+                ops = await load_ops(session, targets)
+            state = self._advanced({r.id for r in fresh}, rows)
+            if not fresh and state == self.state:
+                return 0
+            await anyio.to_thread.run_sync(self._apply, ix, ops, state)
+            self.state = state  # only once the commit that carries it succeeded
+            if self.on_commit:
+                self.on_commit()
+            return len(fresh)
+
+    async def _outbox_was_reset(self, session: AsyncSession) -> bool:
+        """The database was emptied or restored from an older backup: the index describes another outbox."""
+        if not self.state.check_id:
+            return False
+        created = await session.scalar(select(Activity.created_at).where(Activity.id == self.state.check_id))
+        return created is None or created.isoformat() != self.state.check_at
+
+    def _advanced(self, applied: set[int], rows: list[Any]) -> IndexState:
+        """The state after `applied`: the watermark moves over contiguous ids and over gaps old enough."""
+        state = IndexState(self.state.last_id, self.state.check_id, self.state.check_at)
+        pending = set(state.done) | applied
+        created = {r.id: r.created_at for r in rows}
+        now = time.monotonic()
+        while pending:
+            nxt = min(pending)
+            if nxt != state.last_id + 1:
+                first_seen = self._gaps.setdefault(state.last_id + 1, now)
+                if now - first_seen < GAP_WAIT_S:
+                    break
+                self._gaps.pop(state.last_id + 1, None)
+            pending.discard(nxt)
+            state.last_id = nxt
+            if nxt in created:
+                state.check_id, state.check_at = nxt, created[nxt].isoformat()
+        state.done = sorted(pending)
+        return state
+
+    def _apply(self, ix: Index, ops: list[Op], state: IndexState) -> None:
+        writer = ix.writer(timeout=10)
+        try:
+            for op, value in ops:
+                if op == "update":
+                    writer.update_document(**value)
+                elif op == "delete":
+                    writer.delete_by_term("uid", value)
+                else:
+                    writer.delete_by_term("post", str(value))
+            writer.update_document(uid=STATE_UID, kind="_state", state=state.to_json())
+            if self.commit_delay:
+                time.sleep(self.commit_delay)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    async def rebuild(self) -> int:
+        """Rebuild a new generation from the database, then swap it in; return the documents written."""
+        async with self._lock:
+            async with self.sessionmaker() as session:
+                return await self._rebuild_locked(session)
+
+    async def _rebuild_locked(self, session: AsyncSession) -> int:
+        count = await rebuild_into(self.store, session)
+        self._generation = None
+        await anyio.to_thread.run_sync(self._open)
+        if self.on_commit:
+            self.on_commit()
+        return count
+
+
+async def rebuild_into(store: IndexStore, session: AsyncSession, progress: Callable[[int], None] | None = None) -> int:
+    """Write every document into a new generation and swap it in; the incremental indexer then resumes
+    from the outbox position read before the database was (REBUILD_RESCAN activities earlier)."""
+    state = await _rebuild_start_state(session)
+    path = await anyio.to_thread.run_sync(store.new_generation)
+    ix = await anyio.to_thread.run_sync(store.open, path.name)
+    writer = await anyio.to_thread.run_sync(lambda: ix.writer(limitmb=256))
+    count = 0
+    try:
+        async for docs in all_docs(session):
+            await anyio.to_thread.run_sync(_add_all, writer, docs)
+            count += len(docs)
+            if progress:
+                progress(len(docs))
+        writer.update_document(uid=STATE_UID, kind="_state", state=state.to_json())
+        await anyio.to_thread.run_sync(writer.commit)
+    except BaseException:
+        writer.cancel()
+        raise
+    await anyio.to_thread.run_sync(store.swap, path)
+    return count
+
+
+def _add_all(writer: Any, docs: list[dict[str, Any]]) -> None:
+    for doc in docs:
+        writer.add_document(**doc)
+
+
+async def _rebuild_start_state(session: AsyncSession) -> IndexState:
+    newest = await session.scalar(select(func.max(Activity.id)))
+    if not newest:
+        return IndexState()
+    row = (await session.execute(
+        select(Activity.id, Activity.created_at).where(Activity.id <= newest)
+        .order_by(Activity.id.desc()).offset(REBUILD_RESCAN).limit(1)
+    )).first()
+    if row is None:
+        return IndexState()
+    return IndexState(last_id=row.id, check_id=row.id, check_at=row.created_at.isoformat())
+

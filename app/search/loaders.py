@@ -1,0 +1,136 @@
+"""From activities to index operations: which objects to refresh, and their current state in the database.
+
+Every operation is derived from the database as it is now, never from the activity's payload, so applying an
+activity twice or out of order converges on the same index (replays are harmless)."""
+
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.groups.models import Group
+from app.posts.models import Comment, Post
+from app.search.schema import comment_doc, group_doc, post_doc, uid, user_doc
+from app.users import service as users_service
+from app.users.models import User
+
+# ("update", doc) | ("delete", uid) | ("delete_post", post_id: the post and its comments)
+Op = tuple[str, Any]
+_IGNORED = ("reaction.", "membership.", "group.requested", "group.accepted", "notification.")
+
+
+@dataclass
+class Targets:
+    posts: set[int] = field(default_factory=set)
+    posts_with_comments: set[int] = field(default_factory=set)
+    comments: set[int] = field(default_factory=set)
+    deleted_comment_posts: set[int] = field(default_factory=set)
+    users: set[int] = field(default_factory=set)
+    groups: set[int] = field(default_factory=set)
+
+    def add(self, type_: str, post_id: int | None, comment_id: int | None, group_id: int | None,
+            subject_user_id: int | None) -> None:
+        """Record what one activity may have changed."""
+        if type_.startswith(_IGNORED):
+            return
+        if comment_id is not None:
+            self.comments.add(comment_id)
+            if type_ == "comment.deleted" and post_id is not None:
+                self.deleted_comment_posts.add(post_id)
+        elif post_id is not None:
+            self.posts.add(post_id)
+            if type_ not in ("post.created", "post.updated"):  # hidden, restored, moved: comments follow
+                self.posts_with_comments.add(post_id)
+        elif type_.startswith("user.") and subject_user_id is not None:
+            self.users.add(subject_user_id)
+        elif type_.startswith("group.") and group_id is not None:
+            self.groups.add(group_id)
+
+
+def _live_post(post: Post | None) -> bool:
+    return post is not None and post.deleted_at is None and post.hidden_at is None
+
+
+async def load_ops(session: AsyncSession, targets: Targets) -> list[Op]:
+    ops: list[Op] = []
+    post_ids = targets.posts | targets.posts_with_comments
+    if post_ids:
+        posts = {p.id: p for p in await session.scalars(select(Post).where(Post.id.in_(post_ids)))}
+        for pid in sorted(post_ids):
+            post = posts.get(pid)
+            ops.append(("update", post_doc(post)) if post is not None and _live_post(post) else ("delete_post", pid))
+        live = [pid for pid in targets.posts_with_comments if _live_post(posts.get(pid))]
+        if live:
+            rows = await session.scalars(select(Comment).where(Comment.post_id.in_(live)))
+            ops.extend(_comment_op(c, posts[c.post_id]) for c in rows)
+    if targets.comments:
+        rows = (await session.execute(
+            select(Comment, Post).join(Post, Post.id == Comment.post_id).where(Comment.id.in_(targets.comments))
+        )).all()
+        found = {c.id for c, _ in rows}
+        ops.extend(_comment_op(c, p) for c, p in rows)
+        ops.extend(("delete", uid("comment", cid)) for cid in targets.comments - found)
+    if targets.deleted_comment_posts:
+        gone = await session.scalars(select(Comment.id).where(
+            Comment.post_id.in_(targets.deleted_comment_posts), Comment.deleted_at.is_not(None)))
+        ops.extend(("delete", uid("comment", cid)) for cid in gone)
+    if targets.users:
+        ops.extend(await _user_ops(session, targets.users))
+    if targets.groups:
+        groups = {g.id: g for g in await session.scalars(select(Group).where(Group.id.in_(targets.groups)))}
+        for gid in sorted(targets.groups):
+            ops.append(("update", group_doc(groups[gid])) if gid in groups else ("delete", uid("group", gid)))
+    return ops
+
+
+def _comment_op(comment: Comment, post: Post) -> Op:
+    if comment.deleted_at is not None or not _live_post(post):
+        return ("delete", uid("comment", comment.id))
+    return ("update", comment_doc(comment, post.group_id))
+
+
+async def _user_ops(session: AsyncSession, user_ids: Iterable[int]) -> list[Op]:
+    ids = sorted(user_ids)
+    users = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))}
+    skills = await users_service.skills_of(session, list(users))
+    return [
+        ("update", user_doc(users[i], skills[i])) if i in users and users[i].is_active else ("delete", uid("user", i))
+        for i in ids
+    ]
+
+
+async def all_docs(session: AsyncSession, chunk: int = 2000) -> AsyncIterator[list[dict[str, Any]]]:
+    """Every searchable document in the database, in chunks (keyset pagination, bounded memory)."""
+    last = 0
+    while True:
+        users = list(await session.scalars(
+            select(User).where(User.id > last, User.is_active.is_(True)).order_by(User.id).limit(chunk)))
+        if not users:
+            break
+        skills = await users_service.skills_of(session, [u.id for u in users])
+        yield [user_doc(u, skills[u.id]) for u in users]
+        last = users[-1].id
+    groups = await session.scalars(select(Group).order_by(Group.id))
+    yield [group_doc(g) for g in groups]
+    last = 0
+    while True:
+        posts = list(await session.scalars(
+            select(Post).where(Post.id > last, Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+            .order_by(Post.id).limit(chunk)))
+        if not posts:
+            break
+        yield [post_doc(p) for p in posts]
+        last = posts[-1].id
+    last = 0
+    while True:
+        rows = (await session.execute(
+            select(Comment, Post.group_id).join(Post, Post.id == Comment.post_id)
+            .where(Comment.id > last, Comment.deleted_at.is_(None), Post.deleted_at.is_(None),
+                   Post.hidden_at.is_(None))
+            .order_by(Comment.id).limit(chunk))).all()
+        if not rows:
+            break
+        yield [comment_doc(c, gid) for c, gid in rows]
+        last = rows[-1][0].id

@@ -1,0 +1,86 @@
+"""The search index's fields and the documents built from posts, comments, members and groups.
+
+Every document has a unique `uid` ("post:12") so that replaying an activity replaces it instead of adding a
+second copy. `scope` carries what visibility needs: "0" (anyone), "g<id>" (content of group <id>: readable
+only by those the group rule lets in) or "s<id>" (the card of secret group <id>)."""
+
+from datetime import datetime
+from typing import Any
+
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from app.search.analyzers import name_analyzer, text_analyzer
+
+KINDS = ("post", "comment", "user", "group")
+STATE_UID = "_state"
+TEXT_FIELDS = ("title", "body", "skills")
+FIELD_BOOSTS = {"title": 2.0, "skills": 1.5, "body": 1.0}
+
+
+def build_schema() -> Schema:
+    text = text_analyzer()
+    return Schema(
+        uid=ID(unique=True, stored=True),
+        kind=ID(stored=True),
+        scope=ID(),
+        group=ID(),
+        author=ID(),
+        post=ID(),
+        created=NUMERIC(int, bits=64, stored=True, signed=False),
+        title=TEXT(analyzer=text, multitoken_query="or", phrase=False),
+        body=TEXT(analyzer=text, multitoken_query="or", phrase=False),
+        skills=TEXT(analyzer=text, multitoken_query="or", phrase=False),
+        names=TEXT(analyzer=name_analyzer(), phrase=False),
+        state=STORED(),
+    )
+
+
+def uid(kind: str, object_id: int) -> str:
+    return f"{kind}:{object_id}"
+
+
+def parse_uid(value: str) -> tuple[str, int]:
+    kind, _, raw = value.partition(":")
+    return kind, int(raw)
+
+
+def content_scope(group_id: int | None) -> str:
+    return "0" if group_id is None else f"g{group_id}"
+
+
+def _ts(moment: datetime) -> int:
+    return max(0, int(moment.timestamp()))
+
+
+def post_doc(post: Any) -> dict[str, Any]:
+    return {
+        "uid": uid("post", post.id), "kind": "post", "scope": content_scope(post.group_id),
+        "group": str(post.group_id or 0), "author": str(post.author_id), "post": str(post.id),
+        "created": _ts(post.created_at), "title": post.title or "", "body": post.body,
+    }
+
+
+def comment_doc(comment: Any, group_id: int | None) -> dict[str, Any]:
+    return {
+        "uid": uid("comment", comment.id), "kind": "comment", "scope": content_scope(group_id),
+        "group": str(group_id or 0), "author": str(comment.author_id), "post": str(comment.post_id),
+        "created": _ts(comment.created_at), "body": comment.body,
+    }
+
+
+def user_doc(user: Any, skills: list[str]) -> dict[str, Any]:
+    profile = " \n".join(part for part in (user.title, user.department, user.location, user.bio) if part)
+    return {
+        "uid": uid("user", user.id), "kind": "user", "scope": "0", "created": _ts(user.created_at),
+        "title": f"{user.display_name} {user.handle}", "body": profile, "skills": " ; ".join(skills),
+        "names": f"{user.display_name} {user.handle}",
+    }
+
+
+def group_doc(group: Any) -> dict[str, Any]:
+    return {
+        "uid": uid("group", group.id), "kind": "group",
+        "scope": f"s{group.id}" if group.visibility == "secret" else "0",
+        "created": _ts(group.created_at), "title": group.name, "body": group.description or "",
+        "names": group.name,
+    }

@@ -1,0 +1,31 @@
+from typing import Literal
+
+from pydantic import BaseModel
+
+Kind = Literal["post", "comment", "user", "group"]
+
+
+class SearchItem(BaseModel):
+    type: Kind
+    id: int
+    title: str
+    snippet: str  # HTML: every character of the source text escaped, matched words in <mark>
+    url: str
+    score: float
+
+
+class SearchPage(BaseModel):
+    items: list[SearchItem]
+    next_cursor: str | None = None
+
+
+class SuggestItem(BaseModel):
+    type: Literal["user", "group"]
+    id: int
+    title: str
+    subtitle: str
+    url: str
+
+
+class SuggestPage(BaseModel):
+    items: list[SuggestItem]

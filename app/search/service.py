@@ -1,0 +1,215 @@
+"""Search as members use it: parse, search the index under the visibility mask, re-check every hit against
+the database with the one visibility rule, and shape the results."""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+import anyio
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import permissions
+from app.errors import Invalid, Unavailable
+from app.groups.models import Group
+from app.posts.models import Comment, Post
+from app.ratelimit import Limiter, enforce
+from app.schemas import cursor_int, decode_cursor, encode_cursor
+from app.search import queries
+from app.search.highlight import plain_title, snippet
+from app.search.index import SearchUnavailable
+from app.search.runtime import SearchRuntime
+from app.search.schemas import SearchItem, SearchPage, SuggestItem
+from app.security import Actor
+from app.users import service as users_service
+from app.users.models import User
+
+log = logging.getLogger("ruche.search")
+SEARCHES_PER_MINUTE = 30
+SUGGESTS_PER_MINUTE = 120  # typing: one request per pause, debounced by search.js
+MAX_LIMIT = 50
+SUGGEST_LIMIT = 8
+SKILL_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str
+    type: str | None = None
+    group_id: int | None = None
+    author_id: int | None = None
+    since: str | None = None
+    until: str | None = None
+    cursor: str | None = None
+    limit: int = 20
+
+
+def runtime_of(app_state: Any) -> SearchRuntime:
+    runtime: SearchRuntime | None = getattr(app_state, "search", None)
+    if runtime is None:
+        raise Unavailable("Search is starting", headers={"Retry-After": "5"})
+    return runtime
+
+
+async def search(
+    session: AsyncSession, actor: Actor, runtime: SearchRuntime, limiter: Limiter, params: SearchParams
+) -> SearchPage:
+    """One page of results the actor may see, best first."""
+    await enforce(limiter, f"search:{actor.user_id}", SEARCHES_PER_MINUTE, 60)
+    if not 1 <= params.limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}")
+    offset = cursor_int(decode_cursor(params.cursor), "o") if params.cursor else 0
+    if offset is None or not 0 <= offset <= 10_000:
+        raise Invalid("Invalid cursor")
+    query = queries.parse(params.q)
+    if query is None:
+        return SearchPage(items=[])
+    request = queries.SearchRequest(
+        query=query, mask_scopes=await mask_scopes(session, actor), kind=params.type,
+        group_id=params.group_id, author_id=params.author_id,
+        since=_timestamp(params.since, end_of_day=False), until=_timestamp(params.until, end_of_day=True),
+        offset=offset, limit=params.limit,
+    )
+    hits, more = await _run(runtime, queries.execute, runtime.pool, request)
+    items = await _materialize(session, actor, hits, queries.query_stems(query))
+    next_cursor = encode_cursor({"o": offset + params.limit}) if more else None
+    return SearchPage(items=items, next_cursor=next_cursor)
+
+
+async def suggest(
+    session: AsyncSession, actor: Actor, runtime: SearchRuntime, limiter: Limiter, q: str
+) -> list[SuggestItem]:
+    """People and groups whose names start with what the member is typing."""
+    await enforce(limiter, f"suggest:{actor.user_id}", SUGGESTS_PER_MINUTE, 60)
+    queries.check_text(q)
+    hits = await _run(runtime, queries.suggest, runtime.pool, q, await mask_scopes(session, actor), SUGGEST_LIMIT)
+    out: list[SuggestItem] = []
+    for item in await _materialize(session, actor, hits, set()):
+        subtitle = item.snippet if item.type == "group" else ""
+        out.append(SuggestItem(type=item.type, id=item.id, title=item.title, subtitle=subtitle, url=item.url))  # type: ignore[arg-type]
+    return out
+
+
+async def user_ids_for_skill(runtime: SearchRuntime | None, skill: str) -> list[int] | None:
+    """Members whose skills match (accents folded, French/English stems); None when the index is unavailable,
+    so the directory falls back to its SQL match."""
+    if runtime is None:
+        return None
+    try:
+        return await _run(runtime, queries.user_ids_for_skill, runtime.pool, skill, SKILL_LIMIT)
+    except (Unavailable, Invalid):
+        return None
+
+
+async def mask_scopes(session: AsyncSession, actor: Actor) -> frozenset[str]:
+    """Scopes the actor may not see, decided by app.permissions for every non-public group."""
+    groups = await session.scalars(select(Group).where(Group.visibility != "public"))
+    hidden: set[str] = set()
+    for group in groups:
+        if not permissions.can_read_group_content(actor, group.id):
+            hidden.add(f"g{group.id}")
+        if not permissions.can_see_group(actor, group):
+            hidden.add(f"s{group.id}")
+    return frozenset(hidden)
+
+
+async def _run(runtime: SearchRuntime, fn: Any, *args: Any) -> Any:
+    try:
+        return await anyio.to_thread.run_sync(fn, *args, limiter=runtime.limiter)
+    except SearchUnavailable as exc:
+        raise Unavailable("The search index is not available right now", headers={"Retry-After": "5"}) from exc
+    except RecursionError as exc:
+        raise Invalid("The query is too complex") from exc
+    except (Invalid, Unavailable):
+        raise
+    except Exception as exc:  # a Whoosh failure must not become a 500
+        log.exception("search failed")
+        raise Unavailable("Search failed; try again", headers={"Retry-After": "5"}) from exc
+
+
+def _timestamp(value: str | None, *, end_of_day: bool) -> int | None:
+    """A date (YYYY-MM-DD, the whole day) or an ISO datetime; naive values are UTC."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            moment = datetime.combine(day + timedelta(days=1) if end_of_day else day, time(), timezone.utc)
+            return max(0, int(moment.timestamp()) - (1 if end_of_day else 0))
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise Invalid("Dates are YYYY-MM-DD or ISO 8601") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0, int(moment.timestamp()))
+
+
+async def _materialize(
+    session: AsyncSession, actor: Actor, hits: Sequence[queries.Hit], stems: set[str]
+) -> list[SearchItem]:
+    """Keep only hits the database still shows to the actor (visibility re-checked), in the index's order."""
+    ids: dict[str, list[int]] = {"post": [], "comment": [], "user": [], "group": []}
+    for hit in hits:
+        ids.setdefault(hit.kind, []).append(hit.id)
+    found: dict[tuple[str, int], tuple[str, str, str]] = {}
+    if ids["post"]:
+        for post in await session.scalars(
+            select(Post).where(Post.id.in_(ids["post"]), permissions.visible_posts(actor))
+        ):
+            found[("post", post.id)] = (post.title or plain_title(post.body), snippet(post.body, stems),
+                                        f"/posts/{post.id}")
+    if ids["comment"]:
+        rows = await session.execute(
+            select(Comment, Post).join(Post, Post.id == Comment.post_id)
+            .where(Comment.id.in_(ids["comment"]), Comment.deleted_at.is_(None), permissions.visible_posts(actor))
+        )
+        for comment, post in rows:
+            found[("comment", comment.id)] = (post.title or plain_title(post.body), snippet(comment.body, stems),
+                                              f"/posts/{post.id}#comment-{comment.id}")
+    if ids["user"]:
+        users = list(await session.scalars(select(User).where(User.id.in_(ids["user"]), User.is_active.is_(True))))
+        skills = await users_service.skills_of(session, [u.id for u in users])
+        for user in users:
+            about = " · ".join(p for p in (user.title, user.department, ", ".join(skills[user.id]), user.bio) if p)
+            found[("user", user.id)] = (user.display_name, snippet(about, stems), f"/people/{user.handle}")
+    if ids["group"]:
+        for group in await session.scalars(select(Group).where(Group.id.in_(ids["group"]))):
+            if permissions.can_see_group(actor, group):
+                found[("group", group.id)] = (group.name, snippet(group.description or "", stems),
+                                              f"/groups/{group.id}")
+    items = []
+    for hit in hits:
+        shown = found.get((hit.kind, hit.id))
+        if shown is not None:
+            title, snip, url = shown
+            items.append(SearchItem(type=hit.kind, id=hit.id, title=title, snippet=snip, url=url,  # type: ignore[arg-type]
+                                    score=hit.score))
+    return items
+
+
+async def filter_groups(session: AsyncSession, actor: Actor) -> list[Group]:
+    """Groups offered in the results page's group filter: those whose content the actor may read."""
+    readable = sorted(actor.readable_group_ids)
+    if not readable:
+        return []
+    groups = await session.scalars(select(Group).where(Group.id.in_(readable)).order_by(Group.name))
+    return [g for g in groups if permissions.can_read_group_content(actor, g.id)]
+
+
+async def page_params(session: AsyncSession, form: dict[str, str], cursor: str | None) -> SearchParams:
+    """The results page's form (group id, author handle, dates) as search parameters."""
+    group_id = None
+    if form["group"]:
+        if not form["group"].isdigit() or not 0 < int(form["group"]) < 2**63:
+            raise Invalid("Unknown group")
+        group_id = int(form["group"])
+    author_id = None
+    if form["author"]:
+        author = await users_service.get_by_handle(session, form["author"].lstrip("@"))
+        if author is None:
+            raise Invalid("Unknown author")
+        author_id = author.id
+    kind = None if form["type"] == "all" else form["type"]
+    return SearchParams(form["q"], kind, group_id, author_id, form["since"] or None, form["until"] or None, cursor)

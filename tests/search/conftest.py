@@ -1,0 +1,82 @@
+"""Search fixtures: members in and out of groups, content through the API, and an index emptied per test."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+from app.search.runtime import SearchRuntime
+
+SEARCH = "/api/v1/search"
+
+
+@pytest.fixture
+async def runtime(app: Any) -> SearchRuntime:
+    """The app's search runtime with an index rebuilt from the (empty) database at the start of the test."""
+    rt: SearchRuntime = app.state.search
+    assert rt.indexer is not None
+    await rt.indexer.rebuild()
+    return rt
+
+
+@pytest.fixture
+def index_now(runtime: SearchRuntime) -> Any:
+    """Apply every committed activity now (the same code path as the background task)."""
+
+    async def run() -> None:
+        assert runtime.indexer is not None
+        for _ in range(100):
+            if await runtime.indexer.run_once() == 0:
+                return
+        raise AssertionError("indexer did not catch up")
+
+    return run
+
+
+@pytest.fixture
+async def ada(runtime: SearchRuntime, register: Any) -> Any:
+    return await register("Ada Admin", "ada@example.com")  # first account: admin
+
+
+@pytest.fixture
+async def anna(ada: Any, register: Any) -> Any:
+    return await register("Anna Animatrice", "anna@example.com")
+
+
+@pytest.fixture
+async def olga(anna: Any, register: Any) -> Any:
+    return await register("Olga Outsider", "olga@example.com")
+
+
+@pytest.fixture
+def make_group(client: httpx.AsyncClient) -> Any:
+    async def create(owner: Any, name: str, visibility: str = "public", description: str = "") -> Any:
+        r = await client.post("/api/v1/groups", json={"name": name, "visibility": visibility,
+                                                      "description": description}, headers=owner.headers)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    return create
+
+
+@pytest.fixture
+def make_post(client: httpx.AsyncClient) -> Any:
+    async def create(author: Any, body: str, **extra: Any) -> Any:
+        r = await client.post("/api/v1/posts", json={"body": body, **extra}, headers=author.headers)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    return create
+
+
+@pytest.fixture
+def search(client: httpx.AsyncClient) -> Any:
+    async def run(member: Any, q: str, **params: Any) -> httpx.Response:
+        return await client.get(SEARCH, params={"q": q, **params}, headers=member.headers)
+
+    return run
+
+
+def ids(response: httpx.Response, kind: str | None = None) -> list[int]:
+    assert response.status_code == 200, response.text
+    return [i["id"] for i in response.json()["items"] if kind is None or i["type"] == kind]
