@@ -25,7 +25,7 @@ POST_REACTION_SHARE = 0.75  # the rest of the reactions go to comments
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "users": ("id", "email", "password_hash", "display_name", "handle", "title", "department", "location", "bio",
-              "language", "role", "is_active", "created_at", "updated_at"),
+              "language", "role", "is_active", "created_at", "updated_at", "name_key", "department_key", "search_key"),
     "user_skills": ("user_id", "skill_key", "skill", "position"),
     "groups": ("id", "slug", "name", "name_key", "description", "guidelines", "visibility", "created_by_id",
                "created_at"),
@@ -239,8 +239,11 @@ class Dataset:
             role = "admin" if i == 1 else "moderator" if i == s.members and i > 3 else (
                 "communicator" if i == s.members - 1 and i > 3 else "member")
             bio = _sentence(rng, 8, 20) if rng.random() < 0.5 else ""
-            yield (i, bench_email(i), self.password_hash, name, handle, rng.choice(TITLES), rng.choice(DEPARTMENTS),
-                   rng.choice(LOCATIONS), bio, rng.choice((None, "fr", "en")), role, True, joined, joined)
+            title, department = rng.choice(TITLES), rng.choice(DEPARTMENTS)
+            search_key = " ".join(fold(part) for part in (name, handle, title))  # as app.users.models does
+            yield (i, bench_email(i), self.password_hash, name, handle, title, department, rng.choice(LOCATIONS),
+                   bio, rng.choice((None, "fr", "en")), role, True, joined, joined, fold(name), fold(department),
+                   search_key)
 
     def _rows_user_skills(self) -> Iterator[tuple[Any, ...]]:
         rng = self._rng("user_skills")

@@ -1,0 +1,284 @@
+"""HTTP load test of a generated dataset: start `ruche serve`, sign bench viewers in, drive wrk per scenario and
+print a markdown table (requests/s, p50, p99, non-2xx, ratio to the framework ceiling `GET /api/v1/ping`):
+
+    python -m bench.load --database-url postgresql://postgres@127.0.0.1:5432/ruche_bench \\
+        --workers 2 --connections 32 --duration 20
+
+Posts created by the "create post" scenario are deleted afterwards (with their activities) unless --keep-created.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+
+from app.config import Settings, async_url
+from app.db import make_engine
+from bench.dataset import BENCH_PASSWORD, bench_email
+from bench.wrk import Request, Result, run_wrk
+
+COOKIE = "ruche_session"
+
+
+@dataclass
+class Scenario:
+    name: str
+    shown: str  # the path pattern printed in the table
+    requests: list[Request]
+    html: bool = False
+    result: Result | None = None
+    unavailable: str | None = None
+
+
+@dataclass
+class Targets:
+    """What the viewers read: their groups and recent posts any member may see."""
+
+    viewer_ids: list[int]
+    groups_of: dict[int, list[int]]
+    post_ids: list[int]
+    counts: dict[str, int]
+    max_post_id: int
+    max_activity_id: int
+
+
+async def _targets(database_url: str, viewer_ids: list[int]) -> Targets:
+    engine = make_engine(Settings(DATABASE_URL=database_url, DATA_DIR=Path(tempfile.gettempdir())))
+    try:
+        async with engine.connect() as conn:
+            groups_of: dict[int, list[int]] = {}
+            for user_id in viewer_ids:
+                rows = await conn.execute(text(
+                    "SELECT group_id FROM group_memberships WHERE user_id = :u AND status IN ('member', 'animator') "
+                    "ORDER BY group_id"), {"u": user_id})
+                groups_of[user_id] = [r[0] for r in rows]
+            posts = await conn.execute(text(
+                "SELECT p.id FROM posts p LEFT JOIN groups g ON g.id = p.group_id WHERE p.deleted_at IS NULL "
+                "AND p.hidden_at IS NULL AND (p.group_id IS NULL OR g.visibility = 'public') "
+                "ORDER BY p.id DESC LIMIT 400"))
+            counts = {table: int(await conn.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0)
+                      for table in ("users", "groups", "posts", "comments", "reactions")}
+            max_post = int(await conn.scalar(text("SELECT coalesce(max(id), 0) FROM posts")) or 0)
+            max_activity = int(await conn.scalar(text("SELECT coalesce(max(id), 0) FROM activities")) or 0)
+            return Targets(viewer_ids, groups_of, [r[0] for r in posts], counts, max_post, max_activity)
+    finally:
+        await engine.dispose()
+
+
+async def _delete_created(database_url: str, max_post_id: int, max_activity_id: int) -> int:
+    engine = make_engine(Settings(DATABASE_URL=database_url, DATA_DIR=Path(tempfile.gettempdir())))
+    try:
+        async with engine.begin() as conn:
+            deleted = await conn.execute(text("DELETE FROM posts WHERE id > :m"), {"m": max_post_id})
+            await conn.execute(text("DELETE FROM activities WHERE id > :m"), {"m": max_activity_id})
+            return int(deleted.rowcount or 0)
+    finally:
+        await engine.dispose()
+
+
+class Server:
+    """`ruche serve` in its own process group, on its own data folder; stopped by its own id."""
+
+    def __init__(self, database_url: str, port: int, workers: int, redis_url: str | None, log: Path) -> None:
+        self.port = port
+        self.data_dir = Path(tempfile.mkdtemp(prefix="ruche-bench-data-"))
+        env = {**os.environ, "RUCHE_DATABASE_URL": database_url, "RUCHE_DATA_DIR": str(self.data_dir),
+               "RUCHE_RATE_LIMITS": "off"}
+        env.pop("RUCHE_REDIS_URL", None)
+        if redis_url:
+            env["RUCHE_REDIS_URL"] = redis_url
+        ruche = shutil.which("ruche") or str(Path(sys.executable).with_name("ruche"))
+        self.log = log.open("w")
+        self.process = subprocess.Popen(
+            [ruche, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout_s: float = 90) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"ruche serve exited with {self.process.returncode}; see {self.log.name}")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"ruche serve not ready after {timeout_s} s; see {self.log.name}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def sign_in(base_url: str, viewer_ids: list[int]) -> dict[int, str]:
+    tokens = {}
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        for user_id in viewer_ids:
+            r = client.post("/api/v1/auth/token", data={"username": bench_email(user_id), "password": BENCH_PASSWORD})
+            r.raise_for_status()
+            tokens[user_id] = r.json()["access_token"]
+    return tokens
+
+
+def scenarios(targets: Targets, tokens: dict[int, str], post_page: str) -> list[Scenario]:
+    bearer = {u: {"Authorization": f"Bearer {t}"} for u, t in tokens.items()}
+    cookie = {u: {"Cookie": f"{COOKIE}={t}", "Accept": "text/html"} for u, t in tokens.items()}
+    viewers = targets.viewer_ids
+    posts = targets.post_ids or [1]
+    group_pairs = [(u, g) for u in viewers for g in targets.groups_of[u]] or [(viewers[0], 1)]
+    per_viewer = [(viewers[i % len(viewers)], posts[i]) for i in range(len(posts))]
+    create = []
+    for u in viewers:
+        body = '{"body": "Bench post %d-%d: a load test of the create path #bench"'
+        create.append(Request("POST", "/api/v1/posts", {**bearer[u], "Content-Type": "application/json"},
+                              body + "}"))
+        if targets.groups_of[u]:
+            group = targets.groups_of[u][u % len(targets.groups_of[u])]
+            create.append(Request("POST", "/api/v1/posts", {**bearer[u], "Content-Type": "application/json"},
+                                  body + f', "group_id": {group}}}'))
+    return [
+        Scenario("ceiling (ping)", "GET /api/v1/ping", [Request("GET", "/api/v1/ping")]),
+        Scenario("home feed JSON", "GET /api/v1/feed", [Request("GET", "/api/v1/feed", bearer[u]) for u in viewers]),
+        Scenario("home feed HTML", "GET / (cookie)", [Request("GET", "/", cookie[u]) for u in viewers], html=True),
+        Scenario("group feed JSON", "GET /api/v1/groups/{id}/posts",
+                 [Request("GET", f"/api/v1/groups/{g}/posts", bearer[u]) for u, g in group_pairs]),
+        Scenario("post JSON", "GET /api/v1/posts/{id}",
+                 [Request("GET", f"/api/v1/posts/{p}", bearer[u]) for u, p in per_viewer]),
+        Scenario("post page HTML", f"GET {post_page} (cookie)",
+                 [Request("GET", post_page.format(id=p), cookie[u]) for u, p in per_viewer], html=True),
+        Scenario("create post", "POST /api/v1/posts", create),
+    ]
+
+
+def probe(base_url: str, scenario: Scenario) -> str | None:
+    """Why the scenario cannot run (its first request is not a 2xx, or not HTML for a page), else None."""
+    first = scenario.requests[0]
+    r = httpx.request(first.method, base_url + first.path, headers=first.headers, content=first.render_body(),
+                      timeout=30, follow_redirects=False)
+    if not 200 <= r.status_code < 300:
+        return f"not available ({r.status_code})"
+    if scenario.html and not r.headers.get("content-type", "").startswith("text/html"):
+        return "not available (not HTML)"
+    return None
+
+
+def machine() -> dict[str, Any]:
+    mem_kib = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                    if line.startswith("MemTotal:")), 0)
+    return {"nproc": os.cpu_count(), "ram_gib": round(mem_kib / 1024 / 1024, 1),
+            "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+
+
+def table(rows: list[Scenario], ceiling: float) -> str:
+    lines = ["| scenario | request | req/s | p50 ms | p99 ms | non-2xx | socket errors | ratio to ceiling |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for s in rows:
+        if s.result is None:
+            lines.append(f"| {s.name} | {s.shown} | {s.unavailable or 'not run'} | | | | | |")
+            continue
+        r = s.result
+        ratio = f"{r.rate / ceiling:.2f}" if ceiling else "n/a"
+        lines.append(f"| {s.name} | {s.shown} | {r.rate:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.non2xx} | "
+                     f"{r.socket_errors} | {ratio} |")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of unmeasured load before each scenario")
+    parser.add_argument("--viewers", type=int, default=16, help="bench accounts rotated (bench2 ... benchN+1)")
+    parser.add_argument("--port", type=int, default=8150)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/5", help="'' for the in-process bus")
+    parser.add_argument("--post-page", default="/posts/{id}", help="path of the HTML post page")
+    parser.add_argument("--only", default="", help="comma-separated scenario names to run (the ceiling always runs)")
+    parser.add_argument("--keep-created", action="store_true", help="keep the posts made by the create scenario")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results to this file")
+    parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) / "ruche-bench-server.log")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    url = async_url(args.database_url)
+    viewer_ids = list(range(2, args.viewers + 2))
+    targets = asyncio.run(_targets(url, viewer_ids))
+    before = machine()
+    started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    server = Server(args.database_url, args.port, args.workers, args.redis_url or None, args.log)
+    try:
+        server.wait_ready()
+        tokens = sign_in(server.base_url, viewer_ids)
+        runs = scenarios(targets, tokens, args.post_page)
+        wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+        for scenario in runs:
+            if wanted and scenario.name != "ceiling (ping)" and not any(w in scenario.name for w in wanted):
+                scenario.unavailable = "skipped"
+                continue
+            scenario.unavailable = probe(server.base_url, scenario)
+            if scenario.unavailable:
+                print(f"{scenario.name}: {scenario.unavailable}", file=sys.stderr)
+                continue
+            if args.warmup:
+                run_wrk(server.base_url, scenario.requests, threads=args.threads, connections=args.connections,
+                        duration=args.warmup)
+            scenario.result = run_wrk(server.base_url, scenario.requests, threads=args.threads,
+                                      connections=args.connections, duration=args.duration)
+            r = scenario.result
+            print(f"{scenario.name}: {r.rate:,.0f} req/s, p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, "
+                  f"non-2xx {r.non2xx}", file=sys.stderr)
+    finally:
+        server.stop()
+    after = machine()
+    if not args.keep_created:
+        removed = asyncio.run(_delete_created(url, targets.max_post_id, targets.max_activity_id))
+        print(f"removed {removed} posts created by the run", file=sys.stderr)
+    ceiling = runs[0].result.rate if runs[0].result else 0.0
+    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(f"\n{backend}, {args.workers} workers, wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
+          f"{started_at}; dataset: " + ", ".join(f"{n:,} {t}" for t, n in targets.counts.items()))
+    print(f"machine: nproc {before['nproc']}, RAM {before['ram_gib']} GiB, load average before {before['loadavg']}, "
+          f"after {after['loadavg']}\n")
+    print(table(runs, ceiling))
+    if args.json:
+        args.json.write_text(json.dumps({
+            "backend": backend, "started_at": started_at, "workers": args.workers, "connections": args.connections,
+            "duration": args.duration, "machine_before": before, "machine_after": after, "dataset": targets.counts,
+            "results": {s.name: (s.result.__dict__ | {"rate": s.result.rate, "ratio": s.result.rate / ceiling
+                                                      if ceiling else None}) if s.result else s.unavailable
+                        for s in runs},
+        }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
