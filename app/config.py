@@ -51,8 +51,21 @@ class Settings(BaseSettings):
     SMTP_FROM: str = "ruche@localhost"
     SMTP_STARTTLS: bool = False
 
+    # Live events (SECURITY.md websocket defaults); Redis channel names start with REDIS_PREFIX.
+    REDIS_PREFIX: str = "ruche"
+    LIVE_PING_S: float = 20
+    LIVE_SEND_QUEUE: int = 100
+    LIVE_SEND_TIMEOUT_S: float = 5
+    LIVE_MAX_MESSAGE_BYTES: int = 64 * 1024
+    LIVE_MESSAGES_PER_MIN: int = 100
+    LIVE_SOCKETS_PER_MEMBER: int = 10
+    LIVE_POLL_S: float = 1.0  # relays re-read the outbox this often even without a wake-up
+    LIVE_GAP_WAIT_S: float = 3.0  # how long a relay waits for a late-committing activity id (PostgreSQL)
+    LIVE_AUTH_CHECK_S: float = 5.0  # revoked tokens / deactivated members: sockets closed within this delay
+
     # Search
     SEARCH_INDEXER: Literal["auto", "off"] = "auto"  # auto: the process holding the lock writes the index
+    SEARCH_RATE_PER_USER_PER_MIN: int = 30
 
     @field_validator("ALLOWED_EMAIL_DOMAINS", "TRUSTED_PROXIES", mode="before")
     @classmethod

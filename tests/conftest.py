@@ -94,6 +94,19 @@ async def _clean(request: pytest.FixtureRequest) -> AsyncIterator[None]:
 
 
 async def truncate_all(engine: Any) -> None:
+    # Background consumers (notifier, indexer) may hold locks in another order: a deadlock is retried.
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(5):
+        try:
+            await _truncate_once(engine)
+            return
+        except DBAPIError:
+            if attempt == 4:
+                raise
+
+
+async def _truncate_once(engine: Any) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     async with engine.begin() as conn:
         if conn.dialect.name == "postgresql":

@@ -1,0 +1,234 @@
+"""The sockets of this process and the fan-out of events to them.
+
+Each connection has a bounded queue (100 events) drained by its own sender with a 5 s send timeout: a slow
+or dead client fills its queue and is dropped (it reconnects with `since`), never slowing the others.
+Membership and account activities update the connection's Actor as they pass, before any later event is
+authorized, so a member removed from a private group stops receiving its events at once.
+"""
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from starlette.websockets import WebSocket, WebSocketState
+
+from app import permissions
+from app.db import utcnow
+from app.events import Event
+from app.security import Actor
+from app.users.models import AuthSession, User
+
+log = logging.getLogger("ruche.live")
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_TOO_MANY = 4429
+CLOSE_SLOW = 4408  # queue full or send timed out: reconnect and replay with `since`
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+PING = json.dumps({"type": "ping"})
+
+
+class Connection:
+    def __init__(self, websocket: WebSocket, actor: Actor, token: str, queue_size: int) -> None:
+        self.websocket = websocket
+        self.actor = actor
+        self.token = token
+        self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue(maxsize=queue_size)
+        self.last_id = 0  # highest event id queued: a later copy of it is never queued
+        self.floor = 0  # the client already has every event up to here (its `since`): skip them
+        self.closed = asyncio.Event()
+        self.close_code: int | None = None
+
+    def offer(self, event_id: int, text: str) -> None:
+        if self.closed.is_set() or event_id <= self.last_id:
+            return
+        self.last_id = event_id
+        try:
+            self.queue.put_nowait((event_id, text))
+        except asyncio.QueueFull:
+            self.kill(CLOSE_SLOW)
+
+    def offer_control(self, text: str) -> None:
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait((0, text))
+
+    def kill(self, code: int) -> None:
+        """Ask the connection's handler to close with `code` (it owns the socket)."""
+        if not self.closed.is_set():
+            self.close_code = code
+            self.closed.set()
+
+    async def send(self, text: str, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self.websocket.send_text(text), timeout)
+            return True
+        except Exception:  # timeout, peer gone
+            self.kill(CLOSE_SLOW)
+            return False
+
+    async def pump(self, timeout: float) -> None:
+        """Send queued events in order; the handler cancels this task when the connection closes."""
+        while True:
+            event_id, text = await self.queue.get()
+            if event_id and event_id <= self.floor:
+                continue
+            if not await self.send(text, timeout):
+                return
+
+
+class Hub:
+    def __init__(self, settings: Any, cursor: Callable[[], int]) -> None:
+        self.settings = settings
+        self._cursor = cursor
+        self.by_user: dict[int, set[Connection]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.sessionmaker: Any = None
+        self.delivered = 0
+
+    # Registration
+
+    def count(self, user_id: int) -> int:
+        return len(self.by_user.get(user_id, ()))
+
+    @property
+    def connections(self) -> list[Connection]:
+        return [c for conns in self.by_user.values() for c in conns]
+
+    def register(self, conn: Connection) -> int:
+        """Start receiving live events; returns the last id already dispatched (replay up to it)."""
+        upto = self._cursor()
+        conn.last_id = upto
+        self.by_user.setdefault(conn.actor.user_id, set()).add(conn)
+        return upto
+
+    def unregister(self, conn: Connection) -> None:
+        conns = self.by_user.get(conn.actor.user_id)
+        if conns is not None:
+            conns.discard(conn)
+            if not conns:
+                del self.by_user[conn.actor.user_id]
+
+    # Fan-out (synchronous: events reach every queue in id order, state changes before later events)
+
+    def dispatch(self, event: Event) -> None:
+        self._apply_state(event)
+        if event.text is None:
+            return
+        if event.private:
+            recipients = list(self.by_user.get(event.subject_user_id or 0, ()))
+        else:
+            recipients = self.connections
+        for conn in recipients:
+            if permissions.can_see_activity(conn.actor, event.group_id, event.subject_user_id, event.private):
+                conn.offer(event.id, event.text)
+                self.delivered += 1
+
+    def _apply_state(self, event: Event) -> None:
+        data = event.data or {}
+        if event.type == "membership.changed" and event.group_id is not None:
+            for conn in self.by_user.get(event.subject_user_id or 0, ()):
+                conn.actor = with_membership(conn.actor, event.group_id, data.get("status"))
+        elif event.type in ("group.created", "group.updated") and event.group_id is not None:
+            public = data.get("visibility") == "public"
+            for conn in self.connections:
+                conn.actor = with_public_group(conn.actor, event.group_id, public)
+        elif event.type == "user.updated" and event.subject_user_id is not None:
+            conns = list(self.by_user.get(event.subject_user_id, ()))
+            if conns:
+                self._spawn(self.recheck(conns))
+
+    def ping_all(self) -> None:
+        for conn in self.connections:
+            conn.offer_control(PING)
+
+    # Accounts: revoked tokens, deactivated members, role changes
+
+    async def recheck(self, conns: list[Connection]) -> None:
+        """Re-resolve each connection's token; a refused one is closed with 4401."""
+        from app.errors import Unauthorized
+        from app.users import service as users_service
+
+        async with self.sessionmaker() as session:
+            for conn in conns:
+                try:
+                    conn.actor = await users_service.actor_from_token(session, self.settings, conn.token)
+                except Unauthorized:
+                    conn.kill(CLOSE_UNAUTHORIZED)
+
+    async def check_sessions(self) -> None:
+        """One query for every open socket: close those whose session was revoked or expired."""
+        conns = self.connections
+        if not conns:
+            return
+        session_ids = sorted({c.actor.session_id for c in conns})
+        valid: set[str] = set()
+        async with self.sessionmaker() as session:
+            for i in range(0, len(session_ids), 900):
+                chunk = session_ids[i:i + 900]
+                rows = await session.scalars(
+                    select(AuthSession.id).join(User, User.id == AuthSession.user_id).where(
+                        AuthSession.id.in_(chunk), AuthSession.revoked_at.is_(None),
+                        AuthSession.expires_at > utcnow(), User.is_active.is_(True),
+                    )
+                )
+                valid.update(rows)
+        for conn in conns:
+            if conn.actor.session_id not in valid:
+                conn.kill(CLOSE_UNAUTHORIZED)
+
+    async def housekeeping(self) -> None:
+        """Pings every LIVE_PING_S, session checks every LIVE_AUTH_CHECK_S."""
+        last_ping = time.monotonic()
+        while True:
+            await asyncio.sleep(self.settings.LIVE_AUTH_CHECK_S)
+            try:
+                await self.check_sessions()
+            except Exception:
+                log.exception("live: session check failed")
+            if time.monotonic() - last_ping >= self.settings.LIVE_PING_S:
+                self.ping_all()
+                last_ping = time.monotonic()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close_all(self, code: int = 1012) -> None:
+        for conn in self.connections:
+            conn.kill(code)
+        for task in list(self._tasks):
+            task.cancel()
+
+
+def with_membership(actor: Actor, group_id: int, status: str | None) -> Actor:
+    members = set(actor.member_group_ids)
+    animators = set(actor.animator_group_ids)
+    members.discard(group_id)
+    animators.discard(group_id)
+    if status in ("member", "animator"):
+        members.add(group_id)
+    if status == "animator":
+        animators.add(group_id)
+    return dataclasses.replace(actor, member_group_ids=frozenset(members), animator_group_ids=frozenset(animators))
+
+
+def with_public_group(actor: Actor, group_id: int, public: bool) -> Actor:
+    groups = set(actor.public_group_ids)
+    if public:
+        groups.add(group_id)
+    else:
+        groups.discard(group_id)
+    return dataclasses.replace(actor, public_group_ids=frozenset(groups))
+
+
+async def close_socket(websocket: WebSocket, code: int) -> None:
+    if websocket.application_state == WebSocketState.CONNECTED:
+        with contextlib.suppress(Exception):
+            await websocket.close(code)

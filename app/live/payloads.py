@@ -1,0 +1,140 @@
+"""Activities → live events: the object as the REST API shows it to any allowed member, serialized once.
+
+Per-viewer fields (`my_reaction`) are left out. Posts that are deleted or hidden by the time the event
+is built produce no content event. Built events are cached by activity id so replays to many reconnecting
+sockets reuse the same text.
+"""
+
+import json
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.activity import Activity
+from app.events import Event
+from app.notifications import service as notifications_service
+from app.notifications.models import Notification
+from app.posts.models import Comment, Post
+from app.posts.views import comment_views, post_views
+
+PER_VIEWER = {"my_reaction"}
+# Activities that change sockets' state without being sent (see hub.Hub.dispatch).
+STATE_ONLY = {"user.updated", "group.created", "group.updated"}
+SENT = {
+    "post.created", "post.updated", "post.deleted", "comment.created", "comment.deleted", "reaction.changed",
+    "notification.created", "membership.changed",
+}
+
+
+def _dump(obj: Any) -> dict[str, Any]:
+    return obj.model_dump(mode="json", exclude=PER_VIEWER)  # type: ignore[no-any-return]
+
+
+def _text(activity: Activity, fields: dict[str, Any]) -> str:
+    return json.dumps({"id": activity.id, "type": activity.type, **fields}, separators=(",", ":"), ensure_ascii=False)
+
+
+class EventBuilder:
+    def __init__(self, cache_size: int = 4096) -> None:
+        self.cache_size = cache_size
+        self._cache: OrderedDict[int, Event] = OrderedDict()
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+    async def build(self, session: AsyncSession, activities: Sequence[Activity]) -> list[Event]:
+        """Events for `activities`, in order (those that concern no socket are left out)."""
+        todo = [a for a in activities if a.id not in self._cache and (a.type in SENT or a.type in STATE_ONLY)]
+        if todo:
+            for event in await _build(session, todo):
+                self._cache[event.id] = event
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return [self._cache[a.id] for a in activities if a.id in self._cache]
+
+
+async def _build(session: AsyncSession, activities: Sequence[Activity]) -> list[Event]:
+    posts = await _posts(session, {pid for a in activities if (pid := _post_id(a)) is not None})
+    comments = await _comments(session, {a.comment_id for a in activities if a.type == "comment.created" and a.comment_id})
+    post_objects = {p.id: _dump(v) for p, v in zip(
+        posts.values(), await post_views(session, None, list(posts.values())), strict=True
+    )} if posts else {}
+    comment_objects = {c.id: _dump(v) for c, v in zip(
+        comments.values(), await comment_views(session, None, list(comments.values())), strict=True
+    )} if comments else {}
+    notifications = await _notifications(session, activities)
+    out: list[Event] = []
+    for a in activities:
+        fields = _fields(a, posts, post_objects, comment_objects, notifications)
+        if fields is None and a.type not in STATE_ONLY:
+            continue
+        private = bool(a.payload.get("private")) or a.type == "notification.created"
+        out.append(Event(
+            id=a.id, type=a.type, group_id=a.group_id, subject_user_id=a.subject_user_id, private=private,
+            text=_text(a, fields) if fields is not None else None, data=dict(a.payload),
+        ))
+    return out
+
+
+def _fields(
+    a: Activity, posts: dict[int, Post], post_objects: dict[int, dict[str, Any]],
+    comment_objects: dict[int, dict[str, Any]], notifications: dict[int, dict[str, Any]],
+) -> dict[str, Any] | None:
+    post = posts.get(_post_id(a) or 0)
+    shown = post is not None and post.deleted_at is None and post.hidden_at is None
+    if a.type in ("post.created", "post.updated"):
+        return {"post": post_objects[post.id]} if shown and post is not None else None
+    if a.type == "post.deleted":
+        return {"post_id": a.post_id, "group_id": a.group_id}
+    if a.type == "comment.created":
+        if not shown or post is None or a.comment_id not in comment_objects:
+            return None
+        return {"comment": comment_objects[a.comment_id], "comment_count": post.comment_count}
+    if a.type == "comment.deleted":
+        return {"comment_id": a.comment_id, "post_id": a.post_id,
+                **({"comment_count": post.comment_count} if shown and post is not None else {})}
+    if a.type == "reaction.changed":
+        if not shown:
+            return None
+        key = "comment_id" if a.comment_id is not None else "post_id"
+        return {key: a.comment_id if a.comment_id is not None else a.post_id,
+                "reaction_count": a.payload.get("reaction_count")}
+    if a.type == "notification.created":
+        notification = notifications.get(int(a.payload.get("notification_id") or 0))
+        return {"notification": notification} if notification is not None else None
+    if a.type == "membership.changed":
+        return {"group_id": a.group_id, "status": a.payload.get("status")}
+    return None
+
+
+def _post_id(a: Activity) -> int | None:
+    """The post an activity is about (a comment's reaction names it in its payload)."""
+    if a.post_id is not None:
+        return a.post_id
+    target = a.payload.get("target_post_id")
+    return target if isinstance(target, int) else None
+
+
+async def _posts(session: AsyncSession, ids: set[int]) -> dict[int, Post]:
+    if not ids:
+        return {}
+    return {p.id: p for p in await session.scalars(select(Post).where(Post.id.in_(sorted(ids))))}
+
+
+async def _comments(session: AsyncSession, ids: set[int]) -> dict[int, Comment]:
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Comment).where(Comment.id.in_(sorted(ids)), Comment.deleted_at.is_(None)))
+    return {c.id: c for c in rows}
+
+
+async def _notifications(session: AsyncSession, activities: Sequence[Activity]) -> dict[int, dict[str, Any]]:
+    ids = sorted({int(a.payload.get("notification_id") or 0) for a in activities if a.type == "notification.created"})
+    if not ids:
+        return {}
+    rows = list(await session.scalars(select(Notification).where(Notification.id.in_(ids))))
+    views = await notifications_service.notification_views(session, rows)
+    return {v.id: v.model_dump(mode="json") for v in views}

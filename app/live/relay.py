@@ -1,0 +1,86 @@
+"""The relay: committed activities → events → this process's sockets, in id order, each once.
+
+Woken after local commits (`app.state.after_commit`), by other processes through the bus, and every
+`LIVE_POLL_S` regardless (a lost wake-up, Redis down). It starts at the newest activity: sockets that
+connect ask for older events with `since` and get them from the table (`replay`).
+"""
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from app.live.hub import Hub
+from app.live.outbox import BATCH, GapTracker, activities_after, gap_wait_for, last_activity_id
+from app.live.payloads import EventBuilder
+
+log = logging.getLogger("ruche.live")
+
+
+class Relay:
+    def __init__(self, app: Any, hub: Hub, builder: EventBuilder) -> None:
+        settings = app.state.settings
+        self.sessionmaker = app.state.sessionmaker
+        self.hub = hub
+        self.builder = builder
+        self.poll_s: float = settings.LIVE_POLL_S
+        self.gaps = GapTracker(gap_wait_for(settings.is_sqlite, settings.LIVE_GAP_WAIT_S))
+        self.cursor = 0  # every activity up to here has been dispatched (or was a permanent hole)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        async with self.sessionmaker() as session:
+            self.cursor = await last_activity_id(session)
+        self._task = asyncio.create_task(self._run(), name="ruche-live-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def reset(self, cursor: int = 0) -> None:
+        """Forget the position (tests empty the tables between cases)."""
+        self.cursor = cursor
+        self.builder.clear()
+        self.gaps = GapTracker(self.gaps.gap_wait)
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+            self._wake.clear()
+            try:
+                while await self.step():
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # database restarting: retry on the next turn, nothing is lost
+                log.exception("live relay step failed")
+                await asyncio.sleep(self.poll_s)
+
+    async def step(self) -> bool:
+        """Dispatch the next contiguous batch; True when more is waiting (or a hole may fill soon)."""
+        async with self.sessionmaker() as session:
+            rows = await activities_after(session, self.cursor)
+            if not rows:
+                newest = await last_activity_id(session)
+                if newest < self.cursor:  # the table was emptied (tests) or restored: follow it
+                    await self.reset(newest)
+                return False
+            ready, _, waiting = self.gaps.contiguous(rows, self.cursor)
+            events = await self.builder.build(session, ready)
+        by_id = {e.id: e for e in events}
+        for activity in ready:
+            event = by_id.get(activity.id)
+            if event is not None:
+                self.hub.dispatch(event)
+            self.cursor = activity.id
+        if waiting:
+            await asyncio.sleep(0.02)  # a transaction holding an earlier id is about to commit
+            return True
+        return len(rows) >= BATCH and len(ready) == len(rows)

@@ -1,0 +1,174 @@
+"""`GET /api/v1/live`: the websocket of live events (API.md "Live", SECURITY.md websocket rules)."""
+
+import asyncio
+import contextlib
+import json
+import time
+from collections import deque
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from app.errors import Unauthorized
+from app.live.hub import (
+    CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TOO_MANY, CLOSE_UNAUTHORIZED, Connection, Hub, close_socket,
+)
+from app.live.replay import replay
+from app.security import COOKIE_NAME, Actor
+
+router = APIRouter(tags=["live"])
+CLOSE_FORBIDDEN_ORIGIN = 4403
+CLOSE_BAD_REQUEST = 4400
+SINCE_GRACE_S = 0.5  # without ?since, a first message {"since": id} may still ask for a replay
+MAX_ID = 2**63 - 1
+
+
+@router.websocket("/api/v1/live")
+async def live(websocket: WebSocket) -> None:
+    """Authenticate at the handshake (refused before accept), replay `since`, then stream events."""
+    app = websocket.app
+    hub: Hub = app.state.live_hub
+    refused, actor, token = await _authenticate(websocket)
+    if refused is not None:
+        await websocket.close(refused)  # before accept(): the client sees HTTP 403
+        return
+    assert actor is not None and token is not None
+    since = _parse_since(websocket.query_params.get("since"))
+    if since == -1:
+        await websocket.close(CLOSE_BAD_REQUEST)
+        return
+    if hub.count(actor.user_id) >= app.state.settings.LIVE_SOCKETS_PER_MEMBER:
+        await websocket.close(CLOSE_TOO_MANY)
+        return
+    await websocket.accept()
+    conn = Connection(websocket, actor, token, app.state.settings.LIVE_SEND_QUEUE)
+    upto = hub.register(conn)
+    try:
+        await _serve(app, hub, conn, since, upto)
+    finally:
+        hub.unregister(conn)
+        await close_socket(websocket, conn.close_code or 1000)
+
+
+async def _authenticate(websocket: WebSocket) -> tuple[int | None, Actor | None, str | None]:
+    from app.users import service as users_service
+
+    token = websocket.query_params.get("token")
+    if not token:
+        token = websocket.cookies.get(COOKIE_NAME)
+        if token and not same_origin(websocket):
+            return CLOSE_FORBIDDEN_ORIGIN, None, None
+    if not token or len(token) > 4096:
+        return CLOSE_UNAUTHORIZED, None, None
+    try:
+        async with websocket.app.state.sessionmaker() as session:  # short: closed before streaming
+            actor = await users_service.actor_from_token(session, websocket.app.state.settings, token)
+    except Unauthorized:
+        return CLOSE_UNAUTHORIZED, None, None
+    return None, actor, token
+
+
+def same_origin(websocket: WebSocket) -> bool:
+    """Cookie auth only from the site's own pages: `Origin` must be BASE_URL's origin, else the Host's."""
+    origin = websocket.headers.get("origin")
+    if not origin:
+        return False
+    base = websocket.app.state.settings.BASE_URL
+    if base:
+        parts = urlsplit(base)
+        expected = f"{parts.scheme}://{parts.netloc}"
+    else:
+        scheme = "https" if websocket.url.scheme == "wss" else "http"
+        expected = f"{scheme}://{websocket.headers.get('host', '')}"
+    return origin.lower().rstrip("/") == expected.lower().rstrip("/")
+
+
+def _parse_since(value: Any) -> int | None:
+    """None: absent; -1: malformed (refused); else the id."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return -1
+    if isinstance(value, str):
+        if not value.isdigit() or len(value) > 19:
+            return -1
+        value = int(value)
+    if not isinstance(value, int) or value < 0 or value > MAX_ID:
+        return -1
+    return value
+
+
+async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: int) -> None:
+    settings = app.state.settings
+    first_since: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+    if since is not None:
+        first_since.set_result(since)
+    reader = asyncio.create_task(_read(conn, settings, first_since))
+    pump: asyncio.Task[None] | None = None
+    try:
+        if since is None:
+            with contextlib.suppress(TimeoutError):
+                since = await asyncio.wait_for(asyncio.shield(first_since), SINCE_GRACE_S)
+        if since is not None:
+            conn.floor = since
+        if since is not None and since < upto:
+            ok = await replay(conn, app.state.sessionmaker, app.state.live_builder, since, upto,
+                              settings.LIVE_SEND_TIMEOUT_S)
+            if not ok:
+                return
+        pump = asyncio.create_task(conn.pump(settings.LIVE_SEND_TIMEOUT_S))
+        closed = asyncio.create_task(conn.closed.wait())
+        await asyncio.wait({pump, reader, closed}, return_when=asyncio.FIRST_COMPLETED)
+        closed.cancel()
+    finally:
+        for task in (reader, pump):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
+
+async def _read(conn: Connection, settings: Any, first_since: "asyncio.Future[int | None]") -> None:
+    """Inbound: at most 64 KiB per message and 100 messages a minute; `{"since": id}` first, pings."""
+    recent: deque[float] = deque()
+    try:
+        while True:
+            message = await conn.websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            data = message.get("text") or message.get("bytes") or ""
+            if len(data) > settings.LIVE_MAX_MESSAGE_BYTES:
+                conn.kill(CLOSE_TOO_BIG)
+                return
+            now = time.monotonic()
+            recent.append(now)
+            while recent and recent[0] < now - 60:
+                recent.popleft()
+            if len(recent) > settings.LIVE_MESSAGES_PER_MIN:
+                conn.kill(CLOSE_POLICY)
+                return
+            _handle(conn, data, first_since)
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    if not conn.closed.is_set():
+        conn.kill(1000)
+
+
+def _handle(conn: Connection, data: str | bytes, first_since: "asyncio.Future[int | None]") -> None:
+    try:
+        body = json.loads(data)
+    except (ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        if not first_since.done():
+            first_since.set_result(None)
+        return
+    if "since" in body and not first_since.done():
+        since = _parse_since(body["since"])
+        first_since.set_result(since if since is not None and since >= 0 else None)
+        return
+    if not first_since.done():
+        first_since.set_result(None)
+    if body.get("type") == "ping":
+        conn.offer_control(json.dumps({"type": "pong"}))

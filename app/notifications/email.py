@@ -1,0 +1,116 @@
+"""Notification e-mails: SMTP when `RUCHE_SMTP_HOST` is set, else written to the log.
+
+Rows with `email_status='pending'` are claimed one by one (an UPDATE that only one process can win), sent
+from the notifier's background task in a worker thread, then marked `sent` or `failed`. The message names
+who did what and links to the page: no excerpt of the content, so nothing private leaves by mail.
+"""
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from typing import Any
+
+import anyio
+from sqlalchemy import select, update
+
+from app.config import Settings
+from app.db import session_scope
+from app.i18n import negotiate
+from app.notifications.models import Notification
+from app.users.models import User
+
+log = logging.getLogger("ruche.email")
+BATCH = 20
+
+SUBJECTS = {
+    "en": {
+        "mention": "{actor} mentioned you",
+        "reply": "{actor} replied to you",
+        "reaction": "{actor} reacted to your contribution",
+        "announcement": "New announcement from {actor}",
+        "group_request": "{actor} asks to join your group",
+        "group_accepted": "{actor} accepted you in a group",
+    },
+    "fr": {
+        "mention": "{actor} vous a mentionné",
+        "reply": "{actor} vous a répondu",
+        "reaction": "{actor} a réagi à votre contribution",
+        "announcement": "Nouvelle annonce de {actor}",
+        "group_request": "{actor} demande à rejoindre votre groupe",
+        "group_accepted": "{actor} vous a accepté dans un groupe",
+    },
+}
+FOOTER = {
+    "en": "Open Ruche: {url}\n\nChoose which e-mails you receive: {settings_url}\n",
+    "fr": "Ouvrir Ruche : {url}\n\nChoisir les e-mails que vous recevez : {settings_url}\n",
+}
+
+
+def target_path(n: Notification) -> str:
+    if n.post_id is not None:
+        return f"/posts/{n.post_id}" + (f"#comment-{n.comment_id}" if n.comment_id else "")
+    if n.group_id is not None:
+        return f"/groups/{n.group_id}"
+    return "/notifications"
+
+
+def compose(settings: Settings, n: Notification, recipient: User, actor_name: str) -> EmailMessage:
+    lang = negotiate(recipient.language, None)
+    base = (settings.BASE_URL or "").rstrip("/")
+    message = EmailMessage()
+    message["From"] = settings.SMTP_FROM
+    message["To"] = recipient.email
+    message["Subject"] = SUBJECTS[lang][n.kind].format(actor=actor_name)
+    message.set_content(
+        SUBJECTS[lang][n.kind].format(actor=actor_name) + ".\n\n"
+        + FOOTER[lang].format(url=base + target_path(n), settings_url=base + "/notifications/settings")
+    )
+    return message
+
+
+def deliver(settings: Settings, message: EmailMessage) -> None:
+    """Blocking SMTP send (run in a thread)."""
+    if not settings.SMTP_HOST:
+        log.info("email to %s: %s\n%s", message["To"], message["Subject"], message.get_content())
+        return
+    with smtplib.SMTP(settings.SMTP_HOST, settings.SMTP_PORT, timeout=10) as smtp:
+        if settings.SMTP_STARTTLS:
+            smtp.starttls()
+        if settings.SMTP_USER and settings.SMTP_PASSWORD:
+            smtp.login(settings.SMTP_USER, settings.SMTP_PASSWORD.get_secret_value())
+        smtp.send_message(message)
+
+
+async def send_pending(app: Any) -> int:
+    """Send the e-mails of pending notifications; returns how many were sent."""
+    settings: Settings = app.state.settings
+    sent = 0
+    async with session_scope(app.state.sessionmaker) as session:
+        ids = list(await session.scalars(
+            select(Notification.id).where(Notification.email_status == "pending").order_by(Notification.id).limit(BATCH)
+        ))
+    for notification_id in ids:
+        async with session_scope(app.state.sessionmaker) as session:
+            claimed = await session.execute(
+                update(Notification).where(Notification.id == notification_id, Notification.email_status == "pending")
+                .values(email_status="sending")
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # another process took it
+            row = (await session.execute(
+                select(Notification, User).join(User, User.id == Notification.user_id)
+                .where(Notification.id == notification_id)
+            )).one()
+            notification, recipient = row.tuple()
+            actor = await session.get(User, notification.actor_id) if notification.actor_id else None
+            message = compose(settings, notification, recipient, actor.display_name if actor else "Ruche")
+        status = "sent"
+        try:
+            await anyio.to_thread.run_sync(deliver, settings, message)
+            sent += 1
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("notification e-mail %s failed: %s", notification_id, exc)
+            status = "failed"
+        async with session_scope(app.state.sessionmaker) as session:
+            await session.execute(update(Notification).where(Notification.id == notification_id).values(email_status=status))
+    return sent

@@ -1,0 +1,98 @@
+"""The notifier: consumes the activity outbox after its stored cursor and writes notifications.
+
+Every process runs one; the cursor row is locked for the whole batch (PostgreSQL `FOR UPDATE SKIP LOCKED`,
+SQLite's single writer), so exactly one process handles a batch and the cursor moves in the same
+transaction as the notifications it produced: a restart neither loses nor duplicates any. E-mails are sent
+afterwards from the same background task, never inside a request.
+"""
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db import session_scope, utcnow
+from app.live.outbox import GapTracker, activities_after, gap_wait_for
+from app.notifications import email, rules, service
+from app.notifications.models import OutboxCursor
+
+log = logging.getLogger("ruche.notifications")
+CURSOR_NAME = "notifier"
+BATCH = 100
+
+
+class Notifier:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        settings = app.state.settings
+        self.gaps = GapTracker(gap_wait_for(settings.is_sqlite, settings.LIVE_GAP_WAIT_S))
+        self.poll_s = settings.LIVE_POLL_S
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="ruche-notifier")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+            self._wake.clear()
+            try:
+                while await self.step():
+                    pass
+                await email.send_pending(self.app)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # database restarting, lock timeout: retry on the next turn
+                log.exception("notifier step failed")
+                await asyncio.sleep(self.poll_s)
+
+    async def step(self) -> bool:
+        """Handle one batch; True when more activities are waiting."""
+        async with session_scope(self.app.state.sessionmaker, self.app.state) as session:
+            cursor = await _claim_cursor(session)
+            if cursor is None:
+                return False  # another process holds the batch
+            rows = await activities_after(session, cursor.last_id, limit=BATCH)
+            ready, new_last, waiting = self.gaps.contiguous(rows, cursor.last_id)
+            for activity in ready:
+                for kind, recipients in await rules.plan(session, activity):
+                    await service.create_for_activity(session, activity, kind, recipients)
+            if new_last != cursor.last_id:
+                cursor.last_id = new_last
+                cursor.updated_at = utcnow()
+        if waiting:
+            await asyncio.sleep(0.05)
+        return len(rows) == BATCH or waiting
+
+
+async def _claim_cursor(session: AsyncSession) -> OutboxCursor | None:
+    """Lock the notifier's cursor row (created at 0 if missing); None if another process holds it."""
+    if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+        await session.execute(
+            pg_insert(OutboxCursor).values(name=CURSOR_NAME, last_id=0, updated_at=utcnow()).on_conflict_do_nothing()
+        )
+        return await session.scalar(
+            select(OutboxCursor).where(OutboxCursor.name == CURSOR_NAME).with_for_update(skip_locked=True)
+        )
+    # SQLite: writing first takes the database's single write lock for the whole transaction.
+    await session.execute(
+        sqlite_insert(OutboxCursor).values(name=CURSOR_NAME, last_id=0, updated_at=utcnow()).on_conflict_do_nothing()
+    )
+    await session.execute(update(OutboxCursor).where(OutboxCursor.name == CURSOR_NAME).values(updated_at=utcnow()))
+    return await session.scalar(select(OutboxCursor).where(OutboxCursor.name == CURSOR_NAME))

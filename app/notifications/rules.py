@@ -1,0 +1,160 @@
+"""Who is notified of an activity: each rule returns (kind, recipients) already checked for visibility.
+
+Every recipient is checked with `permissions.can_view_post` / the group rules: nobody is told about
+content they may not see. Announcements go to the audience in bulk (all active members company-wide,
+the group's members in a group) with one query, the rule applied to each member's facts.
+"""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import permissions
+from app.activity import Activity
+from app.groups.models import GroupMembership
+from app.notifications.models import Notification
+from app.posts.models import Comment, Post
+from app.security import Actor
+from app.users import service as users_service
+from app.users.models import User
+
+MAX_MENTIONS = 10  # SECURITY.md: at most 10 mentions notified per post
+MEMBER_STATUSES = ("member", "animator")
+
+Plan = list[tuple[str, list[int]]]
+
+
+async def plan(session: AsyncSession, activity: Activity) -> Plan:
+    """The notifications an activity causes, most specific kind first (one per member per activity)."""
+    handler = _RULES.get(activity.type)
+    if handler is None:
+        return []
+    return await handler(session, activity)
+
+
+async def _post_created(session: AsyncSession, activity: Activity) -> Plan:
+    post = await session.get(Post, activity.post_id) if activity.post_id else None
+    if post is None:
+        return []
+    out: Plan = [("mention", await _who_can_view(session, _ids(activity.payload.get("mentions"))[:MAX_MENTIONS], post))]
+    if post.kind == "announcement":
+        out.append(("announcement", await _audience(session, post)))
+    return out
+
+
+async def _post_updated(session: AsyncSession, activity: Activity) -> Plan:
+    """Members mentioned by an edit (not those mentioned before) are told once."""
+    post = await session.get(Post, activity.post_id) if activity.post_id else None
+    if post is None:
+        return []
+    return [("mention", await _who_can_view(session, _ids(activity.payload.get("new_mentions"))[:MAX_MENTIONS], post))]
+
+
+async def _comment_created(session: AsyncSession, activity: Activity) -> Plan:
+    post = await session.get(Post, activity.post_id) if activity.post_id else None
+    comment = await session.get(Comment, activity.comment_id) if activity.comment_id else None
+    if post is None or comment is None or comment.deleted_at is not None:
+        return []
+    payload = activity.payload
+    repliers = _ids([payload.get("parent_author_id"), payload.get("post_author_id") or post.author_id])
+    return [
+        ("reply", await _who_can_view(session, repliers, post)),
+        ("mention", await _who_can_view(session, _ids(payload.get("mentions"))[:MAX_MENTIONS], post)),
+    ]
+
+
+async def _reaction_changed(session: AsyncSession, activity: Activity) -> Plan:
+    if not activity.payload.get("kind"):
+        return []  # a reaction removed tells nobody
+    target = _ids([activity.payload.get("target_author_id")])
+    post = await session.get(Post, activity.post_id) if activity.post_id else None
+    if post is None and activity.comment_id:
+        comment = await session.get(Comment, activity.comment_id)
+        post = await session.get(Post, comment.post_id) if comment else None
+    if post is None or not target:
+        return []
+    if await _unread_reaction_exists(session, activity, target[0]):
+        return []  # like, unlike, like again: one unread notification is enough
+    return [("reaction", await _who_can_view(session, target, post))]
+
+
+async def _group_requested(session: AsyncSession, activity: Activity) -> Plan:
+    animators = await session.scalars(
+        select(GroupMembership.user_id).where(
+            GroupMembership.group_id == activity.group_id, GroupMembership.status == "animator"
+        )
+    )
+    return [("group_request", await _active(session, list(animators)))]
+
+
+async def _group_accepted(session: AsyncSession, activity: Activity) -> Plan:
+    return [("group_accepted", await _active(session, _ids([activity.subject_user_id])))]
+
+
+_RULES = {
+    "post.created": _post_created,
+    "post.updated": _post_updated,
+    "comment.created": _comment_created,
+    "reaction.changed": _reaction_changed,
+    "group.requested": _group_requested,
+    "group.accepted": _group_accepted,
+}
+
+
+async def _who_can_view(session: AsyncSession, user_ids: Sequence[int], post: Post) -> list[int]:
+    out = []
+    for user in await _active_users(session, user_ids):
+        actor = await users_service.build_actor(session, user)
+        if permissions.can_view_post(actor, post):
+            out.append(user.id)
+    return out
+
+
+async def _audience(session: AsyncSession, post: Post) -> list[int]:
+    """Every active member who can see an announcement: one query, the rule applied to each row's facts."""
+    stmt = select(User.id, User.role).where(User.is_active.is_(True))
+    if post.group_id is not None:
+        stmt = stmt.join(GroupMembership, GroupMembership.user_id == User.id).where(
+            GroupMembership.group_id == post.group_id, GroupMembership.status.in_(MEMBER_STATUSES)
+        )
+    members = frozenset({post.group_id}) if post.group_id is not None else frozenset()
+    return [
+        uid for uid, role in await session.execute(stmt.order_by(User.id))
+        if permissions.can_view_post(Actor(user_id=uid, role=role, session_id="", member_group_ids=members), post)
+    ]
+
+
+async def _active_users(session: AsyncSession, user_ids: Sequence[int]) -> list[User]:
+    if not user_ids:
+        return []
+    users = await session.scalars(select(User).where(User.id.in_(list(user_ids)), User.is_active.is_(True)))
+    by_id = {u.id: u for u in users}
+    return [by_id[uid] for uid in user_ids if uid in by_id]
+
+
+async def _active(session: AsyncSession, user_ids: Sequence[int]) -> list[int]:
+    return [u.id for u in await _active_users(session, user_ids)]
+
+
+async def _unread_reaction_exists(session: AsyncSession, activity: Activity, recipient: int) -> bool:
+    stmt = select(Notification.id).where(
+        Notification.user_id == recipient, Notification.kind == "reaction", Notification.read_at.is_(None),
+        Notification.actor_id == activity.actor_id, Notification.activity_id != activity.id,
+    )
+    if activity.comment_id:
+        stmt = stmt.where(Notification.comment_id == activity.comment_id)
+    else:
+        stmt = stmt.where(Notification.post_id == activity.post_id, Notification.comment_id.is_(None))
+    return await session.scalar(stmt.limit(1)) is not None
+
+
+def _ids(values: object) -> list[int]:
+    """Distinct positive ints from an activity payload, in order (payloads are data, not trusted shapes)."""
+    if not isinstance(values, list):
+        return []
+    out: list[int] = []
+    for v in values:
+        if isinstance(v, int) and not isinstance(v, bool) and v > 0 and v not in out:
+            out.append(v)
+    return out

@@ -1,0 +1,155 @@
+"""Notifications: listing, marking read, delivery settings, and creating them for an activity."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import permissions
+from app.activity import Activity, emit
+from app.db import utcnow
+from app.notifications.models import DEFAULT_DELIVERY, KINDS, Notification, NotificationSetting
+from app.notifications.schemas import NotificationRead, NotificationSettings
+from app.posts.models import Post
+from app.posts.views import user_summaries
+from app.schemas import cursor_int, decode_cursor, encode_cursor
+from app.security import Actor
+from app.users.models import User
+
+
+def _still_visible(actor: Actor) -> ColumnElement[bool]:
+    """A notification about a post shows only while the post is visible to its recipient (one rule)."""
+    visible = exists().where(Post.id == Notification.post_id, permissions.visible_posts(actor))
+    return or_(Notification.post_id.is_(None), visible)
+
+
+async def list_notifications(
+    session: AsyncSession, actor: Actor, *, unread: bool = False, cursor: str | None = None, limit: int = 20
+) -> tuple[list[NotificationRead], str | None]:
+    """Newest first, keyset-paged by id."""
+    stmt = select(Notification).where(Notification.user_id == actor.user_id, _still_visible(actor))
+    if unread:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    before = cursor_int(decode_cursor(cursor), "i")
+    if before is not None:
+        stmt = stmt.where(Notification.id < before)
+    rows = list(await session.scalars(stmt.order_by(Notification.id.desc()).limit(limit + 1)))
+    next_cursor = encode_cursor({"i": rows[limit - 1].id}) if len(rows) > limit else None
+    return await notification_views(session, rows[:limit]), next_cursor
+
+
+async def unread_count(session: AsyncSession, actor: Actor) -> int:
+    stmt = select(func.count()).select_from(Notification).where(
+        Notification.user_id == actor.user_id, Notification.read_at.is_(None), _still_visible(actor)
+    )
+    return int(await session.scalar(stmt) or 0)
+
+
+async def mark_read(session: AsyncSession, actor: Actor, ids: Sequence[int] | None, everything: bool) -> None:
+    """Only the member's own notifications change; unknown ids are ignored (idempotent)."""
+    stmt = update(Notification).where(Notification.user_id == actor.user_id, Notification.read_at.is_(None))
+    if not everything:
+        if not ids:
+            return
+        stmt = stmt.where(Notification.id.in_(sorted(set(ids))))
+    await session.execute(stmt.values(read_at=utcnow()))
+
+
+async def notification_views(session: AsyncSession, rows: Sequence[Notification]) -> list[NotificationRead]:
+    actors = await user_summaries(session, {n.actor_id for n in rows if n.actor_id is not None})
+    return [
+        NotificationRead(
+            id=n.id, kind=n.kind, actor=actors.get(n.actor_id) if n.actor_id else None,  # type: ignore[arg-type]
+            post_id=n.post_id, comment_id=n.comment_id, group_id=n.group_id, created_at=n.created_at,
+            read=n.read_at is not None,
+        )
+        for n in rows
+    ]
+
+
+# Settings
+
+async def get_settings(session: AsyncSession, actor: Actor) -> NotificationSettings:
+    rows = await session.execute(
+        select(NotificationSetting.kind, NotificationSetting.delivery).where(NotificationSetting.user_id == actor.user_id)
+    )
+    return NotificationSettings.model_validate({kind: delivery for kind, delivery in rows if kind in KINDS})
+
+
+async def update_settings(session: AsyncSession, actor: Actor, data: NotificationSettings) -> NotificationSettings:
+    current = {
+        s.kind: s
+        for s in await session.scalars(select(NotificationSetting).where(NotificationSetting.user_id == actor.user_id))
+    }
+    for kind, delivery in data.model_dump().items():
+        if kind in current:
+            current[kind].delivery = delivery
+        else:
+            session.add(NotificationSetting(user_id=actor.user_id, kind=kind, delivery=delivery))
+    await session.flush()
+    return data
+
+
+async def deliveries(session: AsyncSession, user_ids: Sequence[int], kind: str) -> dict[int, str]:
+    """Each member's delivery for `kind` (default for those without a setting)."""
+    out = dict.fromkeys(user_ids, DEFAULT_DELIVERY)
+    for chunk in _chunks(sorted(set(user_ids)), 900):
+        rows = await session.execute(
+            select(NotificationSetting.user_id, NotificationSetting.delivery).where(
+                NotificationSetting.kind == kind, NotificationSetting.user_id.in_(chunk)
+            )
+        )
+        out.update({uid: delivery for uid, delivery in rows})
+    return out
+
+
+# Creation (called by the notifier, never by requests)
+
+async def create_for_activity(
+    session: AsyncSession, activity: Activity, kind: str, recipient_ids: Sequence[int]
+) -> list[Notification]:
+    """Store one notification per recipient who wants it, and announce each on its recipient's channel.
+
+    Callers pass recipients already checked against the visibility rule; the author is never notified."""
+    wanted = [uid for uid in dict.fromkeys(recipient_ids) if uid != activity.actor_id]
+    if not wanted:
+        return []
+    already = set(
+        await session.scalars(
+            select(Notification.user_id).where(Notification.activity_id == activity.id, Notification.user_id.in_(wanted))
+        )
+    ) if len(wanted) <= 900 else await _already_notified(session, activity.id)
+    choice = await deliveries(session, wanted, kind)
+    created = [
+        Notification(
+            user_id=uid, kind=kind, actor_id=activity.actor_id, activity_id=activity.id, post_id=activity.post_id,
+            comment_id=activity.comment_id, group_id=activity.group_id,
+            email_status="pending" if choice[uid] == "email" else None,
+        )
+        for uid in wanted
+        if uid not in already and choice[uid] != "off"
+    ]
+    if not created:
+        return []
+    session.add_all(created)
+    await session.flush()
+    for n in created:
+        emit(session, "notification.created", actor_id=activity.actor_id, subject_user_id=n.user_id,
+             payload={"notification_id": n.id, "kind": kind, "private": True})
+    await session.flush()
+    return created
+
+
+async def _already_notified(session: AsyncSession, activity_id: int) -> set[int]:
+    return set(await session.scalars(select(Notification.user_id).where(Notification.activity_id == activity_id)))
+
+
+async def active_user_ids(session: AsyncSession, user_ids: Sequence[int]) -> list[int]:
+    out: list[int] = []
+    for chunk in _chunks(sorted(set(user_ids)), 900):
+        out += list(await session.scalars(select(User.id).where(User.id.in_(chunk), User.is_active.is_(True))))
+    return out
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]

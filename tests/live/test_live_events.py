@@ -1,0 +1,219 @@
+"""What sockets receive: API-shaped objects, only what the member may see, replays with `since`."""
+
+import asyncio
+
+from tests.live.wsclient import Closed
+
+
+class TestDelivery:
+    async def test_post_created_carries_the_api_object_without_per_viewer_fields(self, ws, register, post, client):
+        a, b = await register(), await register()
+        async with ws(token=b.token) as sock:
+            created = await post(a, "Bonjour **tout le monde**")
+            event = await sock.receive()
+        assert event["type"] == "post.created"
+        assert isinstance(event["id"], int)
+        shown = (await client.get(f"/api/v1/posts/{created['id']}", headers=b.headers)).json()
+        shown.pop("my_reaction")
+        assert event["post"] == shown
+        assert "my_reaction" not in event["post"]
+
+    async def test_comment_reaction_and_deletion_events(self, ws, register, post, client, settled):
+        a, b = await register(), await register()
+        p = await post(a, "A question")
+        await settled()
+        async with ws(token=a.token) as sock:
+            c = await client.post(f"/api/v1/posts/{p['id']}/comments", json={"body": "An answer"}, headers=b.headers)
+            assert c.status_code == 201
+            comment_event = await sock.receive()
+            assert comment_event["type"] == "comment.created"
+            assert comment_event["comment"]["id"] == c.json()["id"]
+            assert comment_event["comment_count"] == 1
+            r = await client.put(f"/api/v1/posts/{p['id']}/reaction", json={"kind": "like"}, headers=b.headers)
+            assert r.status_code == 200
+            # the reaction, plus the author's own notifications of the reply and the reaction (in id order)
+            events = await sock.events(3)
+            assert [e["id"] for e in events] == sorted(e["id"] for e in events)
+            reaction = next(e for e in events if e["type"] == "reaction.changed")
+            assert {k: reaction[k] for k in ("post_id", "reaction_count")} == {"post_id": p["id"], "reaction_count": 1}
+            notes = [e["notification"]["kind"] for e in events if e["type"] == "notification.created"]
+            assert sorted(notes) == ["reaction", "reply"]
+            d = await client.delete(f"/api/v1/posts/{p['id']}", headers=a.headers)
+            assert d.status_code == 204
+            deleted = await sock.receive()
+            assert deleted == {"id": deleted["id"], "type": "post.deleted", "post_id": p["id"], "group_id": None}
+
+    async def test_events_arrive_in_id_order(self, ws, register, post):
+        a = await register()
+        async with ws(token=a.token) as sock:
+            for i in range(5):
+                await post(a, f"post {i}")
+            events = await sock.events(5)
+        ids = [e["id"] for e in events]
+        assert ids == sorted(ids) and len(set(ids)) == 5
+        assert [e["post"]["body"] for e in events] == [f"post {i}" for i in range(5)]
+
+
+class TestVisibility:
+    async def test_non_member_receives_nothing_of_a_private_group(self, ws, register, post, group):
+        a, member, outsider = await register(), await register(), await register()
+        g = await group(a, "Secret sauce", "private", members=(member,))
+        async with ws(token=member.token) as m_sock, ws(token=outsider.token) as o_sock:
+            created = await post(a, "members only", group_id=g["id"])
+            assert (await m_sock.receive())["post"]["id"] == created["id"]
+            await post(a, "for everyone")
+            event = await o_sock.receive()
+            assert event["post"]["body"] == "for everyone"  # the private one never came first
+
+    async def test_secret_group_events_stay_inside(self, ws, register, post, group, settled):
+        a, outsider = await register(), await register()
+        g = await group(a, "Board", "secret")
+        await settled()
+        async with ws(token=outsider.token) as sock:
+            await post(a, "secret", group_id=g["id"])
+            await sock.nothing()
+
+    async def test_public_group_events_reach_everyone(self, ws, register, post, group):
+        a, b = await register(), await register()
+        g = await group(a, "Open house", "public")
+        async with ws(token=b.token) as sock:
+            created = await post(a, "open", group_id=g["id"])
+            assert (await sock.receive())["post"]["id"] == created["id"]
+
+    async def test_public_group_created_after_connecting(self, ws, register, post, group, settled):
+        a, b = await register(), await register()
+        await settled()
+        async with ws(token=b.token) as sock:
+            g = await group(a, "Brand new", "public")
+            created = await post(a, "first!", group_id=g["id"])
+            assert (await sock.receive())["post"]["id"] == created["id"]
+
+    async def test_removed_member_stops_receiving_at_once(self, ws, register, post, group, client, settled):
+        a, b = await register(), await register()
+        g = await group(a, "Inner circle", "private", members=(b,))
+        await settled()
+        async with ws(token=b.token) as sock:
+            await post(a, "before", group_id=g["id"])
+            assert (await sock.receive())["post"]["body"] == "before"
+            r = await client.delete(f"/api/v1/groups/{g['id']}/members/{b.id}", headers=a.headers)
+            assert r.status_code == 204
+            change = await sock.receive()
+            assert change["type"] == "membership.changed" and change["status"] is None
+            await post(a, "after", group_id=g["id"])
+            await post(a, "company-wide")
+            assert (await sock.receive())["post"]["body"] == "company-wide"
+
+    async def test_added_member_starts_receiving_at_once(self, ws, register, post, group, client, settled):
+        a, b = await register(), await register()
+        g = await group(a, "Newcomers", "private")
+        await settled()
+        async with ws(token=b.token) as sock:
+            r = await client.put(f"/api/v1/groups/{g['id']}/members/{b.id}", json={"status": "member"},
+                                 headers=a.headers)
+            assert r.status_code == 200
+            assert (await sock.receive())["type"] == "membership.changed"
+            await post(a, "welcome", group_id=g["id"])
+            assert (await sock.receive())["post"]["body"] == "welcome"
+
+    async def test_membership_change_of_someone_else_is_not_sent(self, ws, register, group, settled):
+        a, b, c = await register(), await register(), await register()
+        g = await group(a, "Quiet", "public")
+        await settled()
+        async with ws(token=c.token) as sock:
+            await group(b, "Other", "private")
+            del g
+            await sock.nothing()
+
+
+class TestReplay:
+    async def test_reconnect_with_since_gets_exactly_the_missed_events_in_order(self, ws, register, post, settled):
+        a, b = await register(), await register()
+        await settled()
+        async with ws(token=b.token) as sock:
+            await post(a, "seen")
+            last = (await sock.receive())["id"]
+        missed = [await post(a, f"missed {i}") for i in range(3)]
+        async with ws(token=b.token, since=last) as sock:
+            events = await sock.events(3)
+            assert [e["post"]["id"] for e in events] == [p["id"] for p in missed]
+            live = await post(a, "live again")
+            assert (await sock.receive())["post"]["id"] == live["id"]
+            await sock.nothing(0.3)
+
+    async def test_since_as_first_message(self, ws, register, post):
+        a, b = await register(), await register()
+        first = await post(a, "one")
+        await post(a, "two")
+        async with ws(token=b.token) as sock:
+            await sock.send_json({"since": 0})
+            events = await sock.events(2)
+        assert [e["post"]["body"] for e in events] == ["one", "two"]
+        assert events[0]["post"]["id"] == first["id"]
+
+    async def test_replay_applies_visibility(self, ws, register, post, group):
+        a, b = await register(), await register()
+        g = await group(a, "Hidden room", "private")
+        await post(a, "private", group_id=g["id"])
+        await post(a, "public")
+        async with ws(token=b.token, since=0) as sock:
+            event = await sock.receive()
+            assert event["post"]["body"] == "public"
+            await sock.nothing(0.3)
+
+    async def test_since_ahead_of_this_process_sends_no_duplicates(self, app, ws, register, post):
+        a = await register()
+        await post(a, "x")
+        newest = app.state.live_relay.cursor + 100
+        async with ws(token=a.token, since=newest) as sock:
+            await sock.nothing(0.3)
+
+
+class TestSlowClients:
+    async def test_full_queue_drops_only_that_client(self, app, register):
+        from app.live.hub import CLOSE_SLOW, Connection
+
+        class Stuck:
+            async def send_text(self, text):
+                await asyncio.sleep(3600)
+
+        a = await register()
+        from app.users.service import build_actor  # noqa: F401  (actor from the real token below)
+
+        hub = app.state.live_hub
+        async with app.state.sessionmaker() as session:
+            from app.users import service as users_service
+
+            actor = await users_service.actor_from_token(session, app.state.settings, a.token)
+        conn = Connection(Stuck(), actor, a.token, queue_size=100)  # type: ignore[arg-type]
+        for i in range(1, 101):
+            conn.offer(i, "{}")
+        assert not conn.closed.is_set()
+        conn.offer(101, "{}")
+        assert conn.closed.is_set() and conn.close_code == CLOSE_SLOW
+        assert hub.count(a.id) == 0
+
+    async def test_send_timeout_closes(self, register, app):
+        from app.live.hub import CLOSE_SLOW, Connection
+        from app.users import service as users_service
+
+        class Stuck:
+            async def send_text(self, text):
+                await asyncio.sleep(3600)
+
+        a = await register()
+        async with app.state.sessionmaker() as session:
+            actor = await users_service.actor_from_token(session, app.state.settings, a.token)
+        conn = Connection(Stuck(), actor, a.token, queue_size=100)  # type: ignore[arg-type]
+        conn.offer(1, "{}")
+        await asyncio.wait_for(conn.pump(0.1), 2)
+        assert conn.close_code == CLOSE_SLOW
+
+    async def test_server_shutdown_code_reaches_client(self, app, ws, register):
+        a = await register()
+        async with ws(token=a.token) as sock:
+            for conn in app.state.live_hub.by_user[a.id]:
+                conn.kill(1012)
+            try:
+                await sock.receive()
+            except Closed as closed:
+                assert closed.code == 1012
