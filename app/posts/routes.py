@@ -18,7 +18,7 @@ from app.posts.schemas import (
     ReactionState,
 )
 from app.posts.views import comment_view, comment_views, post_view
-from app.schemas import Page
+from app.schemas import Page, SafeStr
 from app.security import CurrentActor
 from app.users.schemas import UserSummary
 
@@ -98,7 +98,7 @@ async def clear_comment_reaction(comment_id: Id, session: SessionDep, actor: Cur
 
 @router.get("/mentions", response_model=Page[UserSummary])
 async def mention_suggestions(
-    session: SessionDep, actor: CurrentActor, q: Annotated[str, Query(min_length=1, max_length=41)],
+    session: SessionDep, actor: CurrentActor, q: Annotated[SafeStr, Query(min_length=1, max_length=41)],
     limit: Annotated[int, Query(ge=1, le=MAX_SUGGESTIONS)] = MAX_SUGGESTIONS,
 ) -> Page[UserSummary]:
     """The composer's completion: active members whose handle or name starts with `q`."""

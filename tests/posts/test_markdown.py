@@ -175,6 +175,5 @@ class TestMentions:
         assert [u["display_name"] for u in r.json()["items"]] == ["Paul Zola", "Zoé Zébulon"]
         assert (await client.get("/api/v1/mentions", params={"q": "100%_"}, headers=mia.headers)).json()["items"] == []
         assert (await client.get("/api/v1/mentions", params={"q": ""}, headers=mia.headers)).status_code == 422
-        assert (await client.get("/api/v1/mentions", params={"q": "a\x00"}, headers=mia.headers)).status_code in (
-            200, 422)
+        assert (await client.get("/api/v1/mentions", params={"q": "a\x00"}, headers=mia.headers)).status_code == 422
         assert (await client.get("/api/v1/mentions", params={"q": "zo"})).status_code == 401
