@@ -159,7 +159,10 @@ class SearcherPool:
         searcher = self._take(name)
         try:
             if not searcher.up_to_date():
-                searcher = searcher.refresh()
+                # Not Searcher.refresh(): whoosh-reloaded 2.7.5 re-adds segments merged away and keeps
+                # stale deletions when it reuses segment readers, so edited documents would match twice.
+                searcher.close()
+                searcher = self.store.open(name).searcher()
         except Exception as exc:  # the generation was removed under us: reopen next time
             searcher.close()
             raise SearchUnavailable(str(exc)) from exc

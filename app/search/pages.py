@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import LimiterDep
+from app.deps import LimiterDep, SettingsDep
 from app.errors import Invalid
 from app.pages.common import PageActor, query_text
 from app.search import service
@@ -19,7 +19,7 @@ Text = Annotated[str | None, Query(max_length=2000)]
 
 @pages.get("/search")
 async def results(
-    request: Request, actor: PageActor, session: SessionDep, limiter: LimiterDep,
+    request: Request, actor: PageActor, session: SessionDep, limiter: LimiterDep, settings: SettingsDep,
     q: Text = None, type: Annotated[str | None, Query(max_length=10)] = None,
     group: Annotated[str | None, Query(max_length=20)] = None, author: Annotated[str | None, Query(max_length=40)] = None,
     since: Annotated[str | None, Query(max_length=40)] = None, until: Annotated[str | None, Query(max_length=40)] = None,
@@ -33,8 +33,8 @@ async def results(
     if form["q"]:
         try:
             params = await service.page_params(session, form, query_text(cursor))
-            context["page"] = await service.search(
-                session, actor, service.runtime_of(request.app.state), limiter, params)
+            runtime = service.runtime_of(request.app.state)
+            context["page"] = await service.search(session, actor, runtime, limiter, settings, params)
         except Invalid as exc:
             context["error"], status = str(exc.detail), 422
     return render(request, "search/results.html", context, status_code=status)

@@ -22,6 +22,7 @@ MAX_QUERY_TERMS = 16
 RERANK_BLOCK = 100  # recency reorders hits within blocks of this many, so pages stay consistent
 HALF_LIFE_DAYS = 180.0
 MIN_RECENCY = 0.25
+MAX_TS = 2**40
 _REMOVED = (plugins.SingleQuotePlugin, plugins.FieldsPlugin, plugins.WildcardPlugin, plugins.PhrasePlugin,
             plugins.RangePlugin, plugins.GroupPlugin, plugins.BoostPlugin, plugins.EveryPlugin)
 _schema = build_schema()
@@ -39,14 +40,19 @@ def _parser() -> qparser.QueryParser:
 _PARSER = _parser()
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogs; the results page translates it."""
+    return message
+
+
 def check_text(text: str) -> str:
     """The query text within limits, else Invalid (422)."""
     if "\x00" in text:
-        raise Invalid("The query contains a NUL character")
+        raise Invalid(N_("The query contains a NUL character."))
     if len(text) > MAX_QUERY_CHARS:
-        raise Invalid(f"The query is longer than {MAX_QUERY_CHARS} characters")
+        raise Invalid(N_("The query is longer than 256 characters."))
     if len(query_words(text)) > MAX_QUERY_TERMS:
-        raise Invalid(f"The query has more than {MAX_QUERY_TERMS} words")
+        raise Invalid(N_("The query has more than 16 words."))
     return text.strip()
 
 
@@ -58,7 +64,7 @@ def parse(text: str) -> Query | None:
     try:
         parsed = _PARSER.parse(text)
     except RecursionError as exc:
-        raise Invalid("The query is too deeply nested") from exc
+        raise Invalid(N_("The query is too complex.")) from exc
     except Exception:  # anything the parser chokes on is searched as plain words
         parsed = _plain(text)
     if parsed is None or parsed is NullQuery:
@@ -112,7 +118,8 @@ def _constrained(req: SearchRequest) -> Query:
     if req.author_id is not None:
         parts.append(Term("author", str(req.author_id)))
     if req.since is not None or req.until is not None:
-        parts.append(NumericRange("created", req.since, req.until))
+        # Explicit bounds: an open end (None) makes whoosh-reloaded's NumericRange match everything.
+        parts.append(NumericRange("created", req.since or 0, req.until if req.until is not None else MAX_TS))
     return parts[0] if len(parts) == 1 else And(parts)
 
 

@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from app.db import SessionDep
-from app.deps import LimiterDep
+from app.deps import LimiterDep, SettingsDep
 from app.search import service
 from app.search.schemas import SearchPage, SuggestPage
 from app.security import CurrentActor
@@ -17,18 +17,18 @@ DateText = Annotated[str | None, Query(max_length=40)]
 
 @router.get("", response_model=SearchPage)
 async def search(
-    request: Request, session: SessionDep, actor: CurrentActor, limiter: LimiterDep, q: QueryText,
-    type: Literal["post", "comment", "user", "group"] | None = None,
+    request: Request, session: SessionDep, actor: CurrentActor, limiter: LimiterDep, settings: SettingsDep,
+    q: QueryText, type: Literal["post", "comment", "user", "group"] | None = None,
     group_id: OptionalId = None, author_id: OptionalId = None, since: DateText = None, until: DateText = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=service.MAX_LIMIT)] = 20,
 ) -> SearchPage:
     params = service.SearchParams(q, type, group_id, author_id, since, until, cursor, limit)
-    return await service.search(session, actor, service.runtime_of(request.app.state), limiter, params)
+    return await service.search(session, actor, service.runtime_of(request.app.state), limiter, settings, params)
 
 
 @router.get("/suggest", response_model=SuggestPage)
 async def suggest(request: Request, session: SessionDep, actor: CurrentActor, limiter: LimiterDep,
-                  q: QueryText) -> SuggestPage:
-    items = await service.suggest(session, actor, service.runtime_of(request.app.state), limiter, q)
+                  settings: SettingsDep, q: QueryText) -> SuggestPage:
+    items = await service.suggest(session, actor, service.runtime_of(request.app.state), limiter, settings, q)
     return SuggestPage(items=items)

@@ -26,7 +26,7 @@ def build_schema() -> Schema:
         group=ID(),
         author=ID(),
         post=ID(),
-        created=NUMERIC(int, bits=64, stored=True, signed=False),
+        created=NUMERIC(int, bits=64, stored=True),  # signed: unsigned 64-bit ranges misbehave
         title=TEXT(analyzer=text, multitoken_query="or", phrase=False),
         body=TEXT(analyzer=text, multitoken_query="or", phrase=False),
         skills=TEXT(analyzer=text, multitoken_query="or", phrase=False),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
+from app.config import Settings
 from app.errors import Invalid, Unavailable
 from app.groups.models import Group
 from app.posts.models import Comment, Post
@@ -27,8 +28,7 @@ from app.users import service as users_service
 from app.users.models import User
 
 log = logging.getLogger("ruche.search")
-SEARCHES_PER_MINUTE = 30
-SUGGESTS_PER_MINUTE = 120  # typing: one request per pause, debounced by search.js
+SUGGESTS_PER_SEARCH = 4  # typing sends one request per pause (debounced by search.js)
 MAX_LIMIT = 50
 SUGGEST_LIMIT = 8
 SKILL_LIMIT = 1000
@@ -54,10 +54,11 @@ def runtime_of(app_state: Any) -> SearchRuntime:
 
 
 async def search(
-    session: AsyncSession, actor: Actor, runtime: SearchRuntime, limiter: Limiter, params: SearchParams
+    session: AsyncSession, actor: Actor, runtime: SearchRuntime, limiter: Limiter, settings: Settings,
+    params: SearchParams,
 ) -> SearchPage:
     """One page of results the actor may see, best first."""
-    await enforce(limiter, f"search:{actor.user_id}", SEARCHES_PER_MINUTE, 60)
+    await enforce(limiter, f"search:{actor.user_id}", settings.SEARCH_RATE_PER_USER_PER_MIN, 60)
     if not 1 <= params.limit <= MAX_LIMIT:
         raise Invalid(f"limit must be between 1 and {MAX_LIMIT}")
     offset = cursor_int(decode_cursor(params.cursor), "o") if params.cursor else 0
@@ -79,10 +80,11 @@ async def search(
 
 
 async def suggest(
-    session: AsyncSession, actor: Actor, runtime: SearchRuntime, limiter: Limiter, q: str
+    session: AsyncSession, actor: Actor, runtime: SearchRuntime, limiter: Limiter, settings: Settings, q: str
 ) -> list[SuggestItem]:
     """People and groups whose names start with what the member is typing."""
-    await enforce(limiter, f"suggest:{actor.user_id}", SUGGESTS_PER_MINUTE, 60)
+    per_minute = settings.SEARCH_RATE_PER_USER_PER_MIN * SUGGESTS_PER_SEARCH
+    await enforce(limiter, f"suggest:{actor.user_id}", per_minute, 60)
     queries.check_text(q)
     hits = await _run(runtime, queries.suggest, runtime.pool, q, await mask_scopes(session, actor), SUGGEST_LIMIT)
     out: list[SuggestItem] = []
@@ -121,7 +123,7 @@ async def _run(runtime: SearchRuntime, fn: Any, *args: Any) -> Any:
     except SearchUnavailable as exc:
         raise Unavailable("The search index is not available right now", headers={"Retry-After": "5"}) from exc
     except RecursionError as exc:
-        raise Invalid("The query is too complex") from exc
+        raise Invalid(queries.N_("The query is too complex.")) from exc
     except (Invalid, Unavailable):
         raise
     except Exception as exc:  # a Whoosh failure must not become a 500
@@ -140,7 +142,7 @@ def _timestamp(value: str | None, *, end_of_day: bool) -> int | None:
             return max(0, int(moment.timestamp()) - (1 if end_of_day else 0))
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise Invalid("Dates are YYYY-MM-DD or ISO 8601") from exc
+        raise Invalid(queries.N_("Dates are written YYYY-MM-DD.")) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return max(0, int(moment.timestamp()))
@@ -178,7 +180,7 @@ async def _materialize(
         for group in await session.scalars(select(Group).where(Group.id.in_(ids["group"]))):
             if permissions.can_see_group(actor, group):
                 found[("group", group.id)] = (group.name, snippet(group.description or "", stems),
-                                              f"/groups/{group.id}")
+                                              f"/groups/{group.slug}")
     items = []
     for hit in hits:
         shown = found.get((hit.kind, hit.id))
@@ -203,13 +205,13 @@ async def page_params(session: AsyncSession, form: dict[str, str], cursor: str |
     group_id = None
     if form["group"]:
         if not form["group"].isdigit() or not 0 < int(form["group"]) < 2**63:
-            raise Invalid("Unknown group")
+            raise Invalid(queries.N_("Unknown group."))
         group_id = int(form["group"])
     author_id = None
     if form["author"]:
         author = await users_service.get_by_handle(session, form["author"].lstrip("@"))
         if author is None:
-            raise Invalid("Unknown author")
+            raise Invalid(queries.N_("Nobody has this handle."))
         author_id = author.id
     kind = None if form["type"] == "all" else form["type"]
     return SearchParams(form["q"], kind, group_id, author_id, form["since"] or None, form["until"] or None, cursor)
