@@ -101,7 +101,7 @@ async def send_pending(app: Any) -> int:
                 select(Notification, User).join(User, User.id == Notification.user_id)
                 .where(Notification.id == notification_id)
             )).one()
-            notification, recipient = row.tuple()
+            notification, recipient = row
             actor = await session.get(User, notification.actor_id) if notification.actor_id else None
             message = compose(settings, notification, recipient, actor.display_name if actor else "Ruche")
         status = "sent"

@@ -26,7 +26,7 @@ class MarkRead(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     ids: list[BoundedId] | None = Field(default=None, max_length=500)
-    all_: bool = Field(default=False, alias="all")
+    all_: bool = Field(default=False, alias="all", strict=True)
 
     @model_validator(mode="after")
     def _one_of(self) -> "MarkRead":
