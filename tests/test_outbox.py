@@ -16,7 +16,6 @@ from app.ratelimit import NoLimiter
 from app.users import service as users_service
 from app.users.models import User
 
-
 CONVERSATION_TYPES = ("post", "comment", "reaction")
 
 
