@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("ruche")
 DATABASE_RETRY_AFTER_S = 5
+BODY_PARSE_ERROR = "There was an error parsing the body"  # fastapi/routing.py's message
 # SQLSTATEs meaning "the database cannot serve now", not "this request is wrong": connection exceptions (08),
 # shutdown or start-up (57P0x), too many connections, missing database, statement/lock timeouts.
 _UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300", "3D000", "57014", "55P03")
@@ -97,6 +98,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
+            # FastAPI answers 400 when parsing fails other than by a JSONDecodeError (deep nesting raises
+            # RecursionError): that is malformed input like any other, so 422.
+            detail = [{"loc": ["body"], "msg": "Malformed request body", "type": "body_parse_error"}]
+            return JSONResponse({"detail": detail}, status_code=422)
         if _wants_html(request):
             return render_error_page(request, exc.status_code, str(exc.detail), exc.headers)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -51,8 +52,11 @@ class BodySizeLimit:
                 await _too_large(send)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(StarletteHTTPException):
+    """Raised from receive(): an HTTPException so FastAPI's body parser re-raises it instead of answering 400."""
+
+    def __init__(self) -> None:
+        super().__init__(413, "Request body too large")
 
 
 async def _too_large(send: Send) -> None:

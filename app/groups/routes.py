@@ -6,7 +6,7 @@ from app.db import SessionDep
 from app.deps import Cursor, Id, Limit
 from app.groups import service
 from app.groups.schemas import GroupCreate, GroupRead, GroupUpdate, JoinResult, MemberRead, MemberSet
-from app.schemas import Page
+from app.schemas import Page, SafeStr
 from app.security import CurrentActor
 
 router = APIRouter(prefix="/api/v1/groups", tags=["groups"])
@@ -20,7 +20,7 @@ async def create(data: GroupCreate, session: SessionDep, actor: CurrentActor) ->
 
 @router.get("", response_model=Page[GroupRead])
 async def list_groups(
-    session: SessionDep, actor: CurrentActor, q: Annotated[str | None, Query(max_length=200)] = None,
+    session: SessionDep, actor: CurrentActor, q: Annotated[SafeStr | None, Query(max_length=200)] = None,
     mine: bool = False, cursor: Cursor = None, limit: Limit = 20,
 ) -> Page[GroupRead]:
     items, next_cursor = await service.list_groups(session, actor, q=q, mine=mine, cursor=cursor, limit=limit)

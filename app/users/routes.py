@@ -12,7 +12,7 @@ from app.users.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
-FormField = Annotated[str, Form(max_length=1024)]
+FormField = Annotated[SafeStr, Form(max_length=1024)]  # NUL refused: PostgreSQL text cannot hold it
 
 
 @router.post("/auth/register", status_code=201, response_model=UserMe, dependencies=[AddressRateLimit])
