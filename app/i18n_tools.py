@@ -29,7 +29,7 @@ def update() -> None:
         for locale in LOCALES:
             po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
             if po.exists():
-                _babel("update", "-i", pot, "-o", str(po), "-l", locale, "--no-wrap", "--ignore-obsolete")
+                _babel("update", "-i", pot, "-o", str(po), "-l", locale, "--no-wrap", "--ignore-obsolete", "--no-fuzzy-matching")
             else:
                 _babel("init", "-i", pot, "-o", str(po), "-l", locale, "--no-wrap")
 

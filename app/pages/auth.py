@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from app.csrf import CsrfProtected
 from app.db import SessionDep
-from app.deps import ClientIP, LimiterDep, SettingsDep
+from app.deps import AddressRateLimit, ClientIP, LimiterDep, SettingsDep
 from app.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from app.i18n import LOCALES
 from app.pages.common import (
@@ -30,7 +30,7 @@ async def signin_form(request: Request, actor: MaybeActor, next: NextParam = Non
     return render(request, "auth/signin.html", {"next": safe_next(next), "email": "", "error": None})
 
 
-@pages.post("/signin")
+@pages.post("/signin", dependencies=[AddressRateLimit])  # the API's per-address limit, like /auth/token
 async def signin(
     request: Request, _csrf: CsrfProtected, _actor: MaybeActor, session: SessionDep, settings: SettingsDep,
     limiter: LimiterDep, ip: ClientIP,
@@ -59,7 +59,7 @@ async def signup_form(request: Request, actor: MaybeActor, settings: SettingsDep
     return render(request, "auth/signup.html", _signup_context(settings, {}, {}))
 
 
-@pages.post("/signup")
+@pages.post("/signup", dependencies=[AddressRateLimit])
 async def signup(
     request: Request, _csrf: CsrfProtected, _actor: MaybeActor, session: SessionDep, settings: SettingsDep,
 ) -> Response:

@@ -115,6 +115,17 @@ class TestSignIn:
         assert r.status_code == 429
         assert int(r.headers["retry-after"]) > 0
 
+    async def test_per_address_limit_of_the_api_applies_to_the_forms(self, browser_factory, settings_override):
+        settings_override(API_RATE_PER_IP_PER_MIN=2)
+        b = browser_factory()
+        for i in range(2):
+            r = await b.post_form("/signin", "/signin", {"email": f"x{i}@example.com", "password": "wrong password!"})
+            assert r.status_code == 401
+        r = await b.post_form("/signup", "/signup",
+                              {"display_name": "Al", "email": "al@example.com", "password": PASSWORD})
+        assert r.status_code == 429
+        assert "Retry-After" in r.headers or "retry-after" in r.headers
+
     async def test_sign_in_without_csrf_403(self, browser_factory, register):
         await register("Alice", "alice@example.com")
         b = browser_factory()
