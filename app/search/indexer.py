@@ -92,7 +92,7 @@ class Indexer:
     def _advanced(self, applied: set[int], rows: list[Any]) -> IndexState:
         """The state after `applied`: the watermark moves over contiguous ids and over gaps old enough."""
         state = IndexState(self.state.last_id, self.state.check_id, self.state.check_at)
-        pending = set(state.done) | applied
+        pending = set(self.state.done) | applied
         created = {r.id: r.created_at for r in rows}
         now = time.monotonic()
         while pending:

@@ -1,0 +1,224 @@
+"""The outbox indexer: crash safety (SIGKILL mid-batch), resuming, reindex swaps, the outbox being reset."""
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from whoosh import index as whoosh_index
+
+from app.activity import Activity, emit
+from app.db import session_scope, utcnow
+from app.groups.models import Group
+from app.posts.models import Comment, Post
+from app.search.index import IndexStore, read_state
+from app.users.models import User
+from tests.search.conftest import ids
+
+RUCHE = shutil.which("ruche", path=str(Path(sys.executable).parent)) or shutil.which("ruche")
+
+
+async def _seed(app: Any, author_id: int, posts: int) -> None:
+    """Posts, comments, edits and deletions, each with its activity, as the services would write them."""
+    async with session_scope(app.state.sessionmaker, app.state) as session:
+        made = []
+        for n in range(posts):
+            post = Post(author_id=author_id, body=f"Billet {n} sur la ruche", body_html="")
+            session.add(post)
+            await session.flush()
+            made.append(post)
+            emit(session, "post.created", actor_id=author_id, post_id=post.id)
+            if n % 3 == 0:
+                comment = Comment(post_id=post.id, author_id=author_id, body=f"Commentaire {n}", body_html="")
+                session.add(comment)
+                await session.flush()
+                emit(session, "comment.created", actor_id=author_id, post_id=post.id, comment_id=comment.id)
+        for post in made[::7]:
+            post.deleted_at = utcnow()
+            emit(session, "post.deleted", actor_id=author_id, post_id=post.id)
+        for post in made[1::5]:
+            post.body = post.body + " modifié"
+            emit(session, "post.updated", actor_id=author_id, post_id=post.id)
+
+
+async def _expected_uids(app: Any) -> set[str]:
+    async with app.state.sessionmaker() as session:
+        users = await session.scalars(select(User.id).where(User.is_active.is_(True)))
+        groups = await session.scalars(select(Group.id))
+        posts = await session.scalars(select(Post.id).where(Post.deleted_at.is_(None)))
+        comments = await session.scalars(
+            select(Comment.id).join(Post, Post.id == Comment.post_id)
+            .where(Comment.deleted_at.is_(None), Post.deleted_at.is_(None)))
+        return ({f"user:{i}" for i in users} | {f"group:{i}" for i in groups} | {f"post:{i}" for i in posts}
+                | {f"comment:{i}" for i in comments})
+
+
+async def _max_activity(app: Any) -> int:
+    async with app.state.sessionmaker() as session:
+        return int(await session.scalar(select(func.max(Activity.id))) or 0)
+
+
+def _indexed(root: Path) -> tuple[list[str], int]:
+    """Every document uid in the current generation (duplicates kept) and the indexer's watermark."""
+    ix = whoosh_index.open_dir(str(root / os.readlink(root / "current")))
+    with ix.searcher() as s:
+        uids = [f["uid"] for f in s.all_stored_fields() if f["kind"] != "_state"]
+        return uids, read_state(s).last_id
+
+
+def _last_id(root: Path) -> int:
+    try:
+        return _indexed(root)[1]
+    except Exception:  # not created yet
+        return -1
+
+
+def _indexer(data_dir: Path, database_url: str, *args: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUCHE_")}
+    env.update(RUCHE_DATA_DIR=str(data_dir), RUCHE_DATABASE_URL=database_url)
+    assert RUCHE, "the ruche command is not installed (pip install -e .)"
+    return subprocess.Popen([RUCHE, "search", "indexer", *args], env=env, cwd=data_dir, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+class TestCrashSafety:
+    async def test_sigkill_mid_batch_then_restart_ends_with_exactly_the_right_documents(
+        self, app: Any, ada: Any, database_url: str, tmp_path: Path
+    ) -> None:
+        await _seed(app, ada.id, 60)
+        newest = await _max_activity(app)
+        root = tmp_path / "search"
+        slow = _indexer(tmp_path, database_url, "--batch-size", "7", "--commit-delay", "0.4")
+        try:
+            deadline = time.monotonic() + 60
+            while _last_id(root) <= 0:  # wait for the first committed batch
+                assert slow.poll() is None, slow.communicate()
+                assert time.monotonic() < deadline, "the indexer never committed"
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)  # now inside the next batch, documents added, commit not yet done
+        finally:
+            slow.send_signal(signal.SIGKILL)
+            slow.wait(10)
+        _, reached = _indexed(root)
+        assert 0 < reached < newest, "the kill should land before the end of the outbox"
+
+        again = _indexer(tmp_path, database_url, "--exit-when-idle")
+        out, err = again.communicate(timeout=120)
+        assert again.returncode == 0, err
+        uids, last_id = _indexed(root)
+        assert len(uids) == len(set(uids)), "a document was indexed twice"
+        assert set(uids) == await _expected_uids(app)
+        assert last_id == newest
+
+
+class TestOutbox:
+    async def test_activities_committed_out_of_order_are_not_skipped(
+        self, app: Any, runtime: Any, ada: Any, index_now: Any, search: Any
+    ) -> None:
+        """A lower id that becomes visible after a higher one (PostgreSQL commit order) is still applied."""
+        await _seed(app, ada.id, 2)
+        await index_now()
+        watermark = runtime.indexer.state.last_id
+        async with app.state.sessionmaker() as session:
+            late = Post(author_id=ada.id, body="Retardataire", body_html="")
+            session.add(late)
+            await session.flush()
+            # Simulate the gap: the later activity is committed first, under a higher id.
+            session.add(Activity(id=watermark + 3, type="post.created", post_id=late.id, payload={}))
+            await session.commit()
+        await index_now()
+        assert ids(await search(ada, "retardataire")) == [late.id]
+        assert runtime.indexer.state.last_id == watermark  # waiting for the gap below
+        async with app.state.sessionmaker() as session:
+            other = Post(author_id=ada.id, body="Lambine", body_html="")
+            session.add(other)
+            await session.flush()
+            session.add(Activity(id=watermark + 1, type="post.created", post_id=other.id, payload={}))
+            await session.commit()
+        await index_now()
+        assert ids(await search(ada, "lambine")) == [other.id]
+        assert runtime.indexer.state.last_id == watermark + 1
+        assert runtime.indexer.state.done == [watermark + 3]
+
+    async def test_a_gap_that_stays_is_passed_after_a_few_seconds(
+        self, app: Any, runtime: Any, ada: Any, index_now: Any, monkeypatch: Any
+    ) -> None:
+        from app.search import indexer as indexer_module
+
+        await index_now()
+        watermark = runtime.indexer.state.last_id
+        async with app.state.sessionmaker() as session:
+            session.add(Activity(id=watermark + 2, type="user.updated", subject_user_id=ada.id, payload={}))
+            await session.commit()
+        await index_now()
+        assert runtime.indexer.state.last_id == watermark
+        monkeypatch.setattr(indexer_module, "GAP_WAIT_S", 0.0)  # a rolled-back transaction never fills it
+        await index_now()
+        assert runtime.indexer.state.last_id == watermark + 2 and runtime.indexer.state.done == []
+
+    async def test_an_emptied_outbox_triggers_a_rebuild(
+        self, app: Any, runtime: Any, ada: Any, index_now: Any, search: Any
+    ) -> None:
+        await _seed(app, ada.id, 3)
+        await index_now()
+        before = runtime.store.current_name()
+        async with app.state.sessionmaker() as session:  # another outbox: a restore from a backup, say
+            await session.execute(update(Activity).values(created_at=utcnow()))
+            await session.execute(update(Post).values(deleted_at=utcnow()))
+            await session.commit()
+        await index_now()
+        assert runtime.store.current_name() != before
+        assert sorted(_indexed(runtime.store.root)[0]) == sorted(await _expected_uids(app))
+        assert not any(uid.startswith("post:") for uid in _indexed(runtime.store.root)[0])
+        assert ids(await search(ada, "ruche")) == []
+
+
+class TestReindex:
+    async def test_reindex_swaps_generations_while_searches_keep_answering(
+        self, app: Any, runtime: Any, ada: Any, index_now: Any, search: Any, settings_override: Any
+    ) -> None:
+        settings_override(SEARCH_RATE_PER_USER_PER_MIN=100_000)
+        await _seed(app, ada.id, 30)
+        await index_now()
+        expected = ids(await search(ada, "ruche", limit=50))
+        assert len(expected) > 20
+        before = runtime.store.current_name()
+        stop = asyncio.Event()
+        answers: list[tuple[int, list[int]]] = []
+
+        async def keep_searching() -> None:
+            while not stop.is_set():
+                r = await search(ada, "ruche", limit=50)
+                answers.append((r.status_code, sorted(i["id"] for i in r.json().get("items", []))))
+                await asyncio.sleep(0)
+
+        searchers = [asyncio.create_task(keep_searching()) for _ in range(3)]
+        for _ in range(3):
+            await runtime.indexer.rebuild()
+        stop.set()
+        await asyncio.gather(*searchers)
+        assert runtime.store.current_name() != before
+        assert len(answers) > 3
+        bad = [(c, f) for c, f in answers if c != 200 or f != sorted(expected)]
+        assert not bad, (len(bad), len(answers), bad[:2], sorted(expected))
+        assert len(list(runtime.store.root.glob("index-*"))) <= 2  # old generations are removed
+
+    def test_cli_reindex_builds_a_new_generation(self, tmp_path: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("RUCHE_")}
+        env.update(RUCHE_DATA_DIR=str(tmp_path))
+        assert RUCHE
+        first = subprocess.run([RUCHE, "search", "reindex"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                               timeout=120, check=False)
+        assert first.returncode == 0, first.stderr
+        assert "0 documents" in first.stdout
+        name = IndexStore(tmp_path / "search").current_name()
+        second = subprocess.run([RUCHE, "search", "reindex"], env=env, cwd=tmp_path, capture_output=True,
+                                text=True, timeout=120, check=False)
+        assert second.returncode == 0, second.stderr
+        assert IndexStore(tmp_path / "search").current_name() not in (None, name)
