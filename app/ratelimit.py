@@ -50,39 +50,46 @@ class MemoryLimiter:
 
 
 class RedisLimiter:
+    """Counters shared by every worker; one INCR and one EXPIRE in a single round trip (MULTI)."""
+
     def __init__(self, url: str) -> None:
         import redis.asyncio as redis
+        from redis.exceptions import RedisError
 
         self._redis = redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        self._errors = (RedisError, OSError, TimeoutError)
         self._fallback = MemoryLimiter()  # Redis down: keep limiting per process rather than fail open
 
     async def hit(self, key: str, limit: int, window_s: int) -> int | None:
+        name = f"ruche:rl:{key}"
         try:
-            name = f"ruche:rl:{key}"
-            count = await self._redis.incr(name)
-            if count == 1:
-                await self._redis.expire(name, window_s)
-            if count > limit:
-                ttl = await self._redis.ttl(name)
-                return max(1, int(ttl))
-            return None
-        except Exception:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                # NX: the first hit of a window sets its expiry; a crash between commands cannot leave a
+                # counter that never expires, since both run in one transaction.
+                pipe.incr(name)
+                pipe.expire(name, window_s, nx=True)
+                pipe.ttl(name)
+                count, _, ttl = await pipe.execute()
+        except self._errors:
             return await self._fallback.hit(key, limit, window_s)
+        if int(count) > limit:
+            return max(1, int(ttl))
+        return None
 
     async def peek(self, key: str, limit: int, window_s: int) -> int | None:
+        name = f"ruche:rl:{key}"
         try:
-            name = f"ruche:rl:{key}"
             value = await self._redis.get(name)
             if value is not None and int(value) >= limit:
                 return max(1, int(await self._redis.ttl(name)))
             return None
-        except Exception:
+        except self._errors:
             return await self._fallback.peek(key, limit, window_s)
 
     async def reset(self, key: str) -> None:
         try:
             await self._redis.delete(f"ruche:rl:{key}")
-        except Exception:
+        except self._errors:
             await self._fallback.reset(key)
 
 

@@ -40,7 +40,7 @@ async def verify_password(password: str, password_hash: str, settings: Settings 
     hasher = _hasher(settings or get_settings())
     try:
         return await anyio.to_thread.run_sync(hasher.verify, password, password_hash)
-    except Exception:  # malformed stored hash: treat as a mismatch, never a 500
+    except Exception:  # noqa: BLE001 - malformed stored hash: a mismatch, never a 500
         return False
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import permissions
 from app.activity import emit
 from app.db import utcnow
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, NotFound
 from app.groups.models import Group, GroupMembership
 from app.groups.schemas import GroupCreate, GroupRead, GroupUpdate, MemberRead
 from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor

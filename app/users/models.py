@@ -1,5 +1,4 @@
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, event

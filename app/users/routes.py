@@ -2,13 +2,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Response
 
-from app.deps import AddressRateLimit, ClientIP, Cursor, Id, Limit, LimiterDep, SettingsDep
 from app.db import SessionDep
+from app.deps import AddressRateLimit, ClientIP, Cursor, Id, Limit, LimiterDep, SettingsDep
 from app.schemas import Page, SafeStr
 from app.security import CurrentActor
 from app.users import service
 from app.users.schemas import (
-    AdminUserUpdate, PasswordChange, TokenOut, UserMe, UserRead, UserRegister, UserUpdate,
+    AdminUserUpdate,
+    PasswordChange,
+    TokenOut,
+    UserMe,
+    UserRead,
+    UserRegister,
+    UserUpdate,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])

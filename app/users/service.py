@@ -2,17 +2,17 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
 from app.activity import emit
 from app.config import Settings
-from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from app.db import utcnow
+from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
 from app.groups.models import Group, GroupMembership
 from app.posts.models import Post
-from app.errors import RateLimited
 from app.ratelimit import Limiter
 from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor
 from app.security import (
@@ -24,7 +24,6 @@ from app.security import (
     token_lifetime,
     verify_password,
 )
-from app.db import utcnow
 from app.text import HANDLE_RE, fold, handle_base
 from app.users.models import AuthSession, Follow, User, UserSkill
 from app.users.passwords import check_password_strength
@@ -142,21 +141,25 @@ async def actor_from_token(session: AsyncSession, settings: Settings, token: str
 
 
 async def build_actor(session: AsyncSession, user: User, session_id: str = "") -> Actor:
-    memberships = (
+    # One query for the member's groups and the public ones: it runs on every authenticated request.
+    rows = (
         await session.execute(
-            select(GroupMembership.group_id, GroupMembership.status).where(
-                GroupMembership.user_id == user.id, GroupMembership.status.in_(("member", "animator"))
-            )
+            select(Group.id, Group.visibility, GroupMembership.status)
+            .outerjoin(GroupMembership, and_(
+                GroupMembership.group_id == Group.id,
+                GroupMembership.user_id == user.id,
+                GroupMembership.status.in_(("member", "animator")),
+            ))
+            .where(or_(Group.visibility == "public", GroupMembership.status.is_not(None)))
         )
     ).all()
-    public = await session.scalars(select(Group.id).where(Group.visibility == "public"))
     return Actor(
         user_id=user.id,
         role=user.role,
         session_id=session_id,
-        member_group_ids=frozenset(g for g, _ in memberships),
-        animator_group_ids=frozenset(g for g, s in memberships if s == "animator"),
-        public_group_ids=frozenset(public),
+        member_group_ids=frozenset(g for g, _, status in rows if status is not None),
+        animator_group_ids=frozenset(g for g, _, status in rows if status == "animator"),
+        public_group_ids=frozenset(g for g, visibility, _ in rows if visibility == "public"),
         language=user.language,
         display_name=user.display_name,
         handle=user.handle,

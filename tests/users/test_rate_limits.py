@@ -3,6 +3,9 @@
 from typing import Any
 
 import httpx
+import pytest
+
+REDIS_URL = "redis://127.0.0.1:6379/1"
 
 
 class TestMemberRateLimit:
@@ -64,3 +67,45 @@ class TestRateLimitsOff:
         for _ in range(4):
             assert (await client.get("/api/v1/users/me", headers=alice.headers)).status_code == 200
             assert (await client.get("/api/v1/users/me")).status_code == 401
+
+
+class TestRedisLimiter:
+    """Shared counters across workers (SECURITY.md); uses Redis DB 1 and skips when Redis is not there."""
+
+    @pytest.fixture
+    async def limiter(self) -> Any:
+        import uuid
+
+        from app.ratelimit import RedisLimiter
+
+        limiter = RedisLimiter(REDIS_URL)
+        try:
+            await limiter._redis.ping()
+        except Exception as exc:  # noqa: BLE001 - any failure means "no Redis here"
+            pytest.skip(f"Redis unreachable: {exc}")
+        limiter.prefix = f"test:{uuid.uuid4().hex}"  # type: ignore[attr-defined]
+        yield limiter
+        await limiter._redis.aclose()
+
+    async def test_counts_across_instances_and_reports_the_wait(self, limiter: Any) -> None:
+        from app.ratelimit import RedisLimiter
+
+        other_worker = RedisLimiter(REDIS_URL)
+        key = limiter.prefix
+        assert await limiter.hit(key, 2, 30) is None
+        assert await other_worker.hit(key, 2, 30) is None
+        wait = await limiter.hit(key, 2, 30)
+        assert wait is not None and 0 < wait <= 30
+        assert await other_worker.peek(key, 2, 30) is not None
+        assert 0 < await limiter._redis.ttl(f"ruche:rl:{key}") <= 30
+        await other_worker.reset(key)
+        assert await limiter.hit(key, 2, 30) is None
+        await other_worker._redis.aclose()
+
+    async def test_falls_back_to_process_counters_when_redis_is_down(self) -> None:
+        from app.ratelimit import RedisLimiter
+
+        down = RedisLimiter("redis://127.0.0.1:8119/1")  # one of our ports, nothing listening
+        assert await down.hit("k", 1, 30) is None
+        assert await down.hit("k", 1, 30) is not None
+        assert await down.peek("k", 1, 30) is not None
