@@ -58,9 +58,7 @@ async def create_post(
     await session.flush()
     mentioned = await _save_refs(session, post, parsed)
     if idempotency_key is not None:
-        record = await idempotency.find(session, actor.user_id, idempotency_key)
-        if record is not None:
-            record.post_id = post.id
+        await idempotency.attach_post(session, actor.user_id, idempotency_key, post.id)
     emit(session, "post.created", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,
          payload={"kind": post.kind, "mentions": mentioned})
     await session.flush()
@@ -123,6 +121,8 @@ async def update_post(session: AsyncSession, actor: Actor, post_id: int, data: P
     post = await access_post(session, actor, post_id)
     permissions.require(permissions.can_edit_post(actor, post), "Only the author can edit this post")
     changes = data.model_dump(exclude_unset=True)
+    if not changes:
+        return post  # nothing sent, nothing edited
     if "body" in changes and changes["body"] is None:
         raise Invalid("The body cannot be empty")
     before = set(await session.scalars(select(PostMention.user_id).where(PostMention.post_id == post.id)))

@@ -329,3 +329,48 @@ class TestDeletePost:
         group = await make_group(anna, "Secret", "secret")
         post = await make_post(anna, "Inside", group_id=group["id"])
         assert (await client.delete(f"{POSTS}/{post['id']}", headers=olga.headers)).status_code == 404
+
+
+class TestIdempotencyInFlight:
+    """A retry that arrives while the first request's transaction is still open."""
+
+    async def first_in_flight(self, app: Any, member: Any, key: str) -> Any:
+        from app.posts import service
+        from app.posts.schemas import PostCreate
+        from app.ratelimit import NoLimiter
+        from app.users import service as users_service
+        from app.users.models import User
+
+        session = app.state.sessionmaker()
+        actor = await users_service.build_actor(session, await session.get_one(User, member.id))
+        post, created = await service.create_post(session, actor, PostCreate(body="In flight"),
+                                                  settings=app.state.settings, limiter=NoLimiter(),
+                                                  idempotency_key=key)
+        assert created
+        return session, post.id
+
+    async def test_retry_waits_for_the_first_and_replays_it(self, app: Any, client: httpx.AsyncClient, mia: Any,
+                                                            session: Any) -> None:
+        first, post_id = await self.first_in_flight(app, mia, "flight")
+        try:
+            retry = asyncio.create_task(client.post(POSTS, json={"body": "In flight"},
+                                                    headers={**mia.headers, "Idempotency-Key": "flight"}))
+            await asyncio.sleep(0.3)
+            assert not retry.done()  # blocked on the key until the first commits
+            await first.commit()
+        finally:
+            await first.close()
+        r = await retry
+        assert r.status_code == 200 and r.json()["id"] == post_id
+        assert await post_count(session) == 1
+
+    async def test_retry_gets_409_when_the_first_stays_in_flight(self, app: Any, client: httpx.AsyncClient,
+                                                                 mia: Any, session: Any) -> None:
+        first, _ = await self.first_in_flight(app, mia, "stuck")
+        try:
+            r = await client.post(POSTS, json={"body": "In flight"}, headers={**mia.headers, "Idempotency-Key": "stuck"})
+            assert r.status_code == 409  # after the lock (PostgreSQL) or busy (SQLite) timeout
+        finally:
+            await first.rollback()
+            await first.close()
+        assert await post_count(session) == 0
