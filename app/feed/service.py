@@ -10,7 +10,8 @@ from app.errors import Invalid, NotFound
 from app.groups import service as groups_service
 from app.markdown import normalize_topic
 from app.posts.models import Post, PostTopic
-from app.schemas import cursor_int, decode_cursor, encode_cursor
+from app.posts.schemas import cursor_id
+from app.schemas import encode_cursor
 from app.security import Actor
 from app.users import service as users_service
 from app.users.models import Follow
@@ -68,7 +69,7 @@ async def topic_feed(
 
 async def _page(session: AsyncSession, stmt: Select[Any], cursor: str | None, limit: int) -> PostPage:
     """Newest first; the cursor is the last id seen, so posts added meanwhile never shift a page."""
-    before = cursor_int(decode_cursor(cursor), "id")
+    before = cursor_id(cursor)
     if before is not None:
         stmt = stmt.where(Post.id < before)
     posts = list(await session.scalars(stmt.order_by(Post.id.desc()).limit(limit + 1)))

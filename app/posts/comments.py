@@ -11,9 +11,9 @@ from app.errors import Invalid, NotFound
 from app.posts import counters
 from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
 from app.posts.models import Comment, Post
-from app.posts.schemas import CommentCreate
+from app.posts.schemas import CommentCreate, cursor_id
 from app.posts.service import _parse, access_post
-from app.schemas import cursor_int, decode_cursor, encode_cursor
+from app.schemas import encode_cursor
 from app.security import Actor
 
 
@@ -31,7 +31,7 @@ async def list_comments(
 ) -> tuple[list[Comment], str | None]:
     """A post's live comments and replies, oldest first (keyset on id, so new comments never shift a page)."""
     post = await access_post(session, actor, post_id)
-    after = cursor_int(decode_cursor(cursor), "id")
+    after = cursor_id(cursor)
     stmt = select(Comment).where(Comment.post_id == post.id, Comment.deleted_at.is_(None))
     if after is not None:
         stmt = stmt.where(Comment.id > after)

@@ -3,7 +3,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.errors import Invalid
 from app.groups.schemas import GroupSummary
+from app.schemas import cursor_int, decode_cursor
 from app.users.schemas import UserSummary
 
 MAX_POST_BODY = 20_000
@@ -14,6 +16,14 @@ MAX_ID = 2**63 - 1
 PostKind = Literal["discussion", "question", "announcement"]
 ReactionKind = Literal["like", "thanks", "insightful", "celebrate", "support"]
 BoundedId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def cursor_id(cursor: str | None) -> int | None:
+    """The post or comment id a keyset cursor points at; out of the id range is a 422, not a database error."""
+    value = cursor_int(decode_cursor(cursor), "id")
+    if value is not None and not 0 <= value <= MAX_ID:
+        raise Invalid("Invalid cursor")
+    return value
 
 
 def _no_nul(value: str) -> str:

@@ -5,6 +5,8 @@ from typing import Any
 import httpx
 import pytest
 
+from app.schemas import encode_cursor
+
 FEED = "/api/v1/feed"
 
 
@@ -54,8 +56,11 @@ class TestHomeFeed:
         await client.delete(f"/api/v1/posts/{drop['id']}", headers=mia.headers)
         assert await page_ids(FEED, mia) == [keep["id"]]
 
-    @pytest.mark.parametrize("params", [{"cursor": "!!"}, {"cursor": "e30"}, {"cursor": "x" * 501}, {"limit": 0},
-                                        {"limit": 101}, {"limit": "a"}])
+    @pytest.mark.parametrize("params", [
+        {"cursor": "!!"}, {"cursor": "e30"}, {"cursor": "x" * 501}, {"limit": 0}, {"limit": 101}, {"limit": "a"},
+        {"cursor": encode_cursor({"id": 10**30})}, {"cursor": encode_cursor({"id": -(2**70)})},
+        {"cursor": encode_cursor({"id": "1"})}, {"cursor": encode_cursor({"id": True})},
+    ])
     async def test_bad_paging_is_422(self, client: httpx.AsyncClient, mia: Any, params: dict[str, Any]) -> None:
         assert (await client.get(FEED, params=params, headers=mia.headers)).status_code == 422
 

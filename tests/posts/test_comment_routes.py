@@ -5,6 +5,8 @@ from typing import Any
 import httpx
 import pytest
 
+from app.schemas import encode_cursor
+
 POSTS = "/api/v1/posts"
 COMMENT_FIELDS = {"id", "post_id", "parent_id", "author", "body", "body_html", "created_at", "edited_at",
                   "reaction_count", "my_reaction"}
@@ -138,7 +140,7 @@ class TestListComments:
 
     async def test_bad_cursor_is_422(self, client: httpx.AsyncClient, mia: Any, make_post: Any) -> None:
         post = await make_post(mia, "P")
-        for cursor in ("%%%", "bm90LWpzb24", "eyJpZCI6ImEifQ"):
+        for cursor in ("%%%", "bm90LWpzb24", "eyJpZCI6ImEifQ", encode_cursor({"id": 2**64})):
             r = await client.get(f"{POSTS}/{post['id']}/comments", params={"cursor": cursor}, headers=mia.headers)
             assert r.status_code == 422
 
