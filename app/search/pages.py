@@ -27,7 +27,7 @@ async def results(
 ) -> Response:
     form = {"q": query_text(q) or "", "type": type if type in TABS else "all", "group": query_text(group) or "",
             "author": query_text(author) or "", "since": query_text(since) or "", "until": query_text(until) or ""}
-    context: dict[str, Any] = {"form": form, "tabs": TABS, "page": None, "error": None,
+    context: dict[str, Any] = {"form": form, "tabs": TABS, "page": None, "error": None, "search_q": form["q"],
                                "groups": await service.filter_groups(session, actor), "cursor": cursor}
     status = 200
     if form["q"]:
