@@ -12,7 +12,14 @@ from app.deps import AddressRateLimit, ClientIP, LimiterDep, SettingsDep
 from app.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from app.i18n import LOCALES
 from app.pages.common import (
-    N_, MaybeActor, field_errors, form_text, redirect, safe_next, set_lang_cookie, set_session_cookie,
+    N_,
+    MaybeActor,
+    field_errors,
+    form_text,
+    redirect,
+    safe_next,
+    set_lang_cookie,
+    set_session_cookie,
 )
 from app.security import COOKIE_NAME
 from app.templating import render

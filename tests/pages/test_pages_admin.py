@@ -10,8 +10,8 @@ class TestAdminUsers:
         assert "Access denied" in r.text
 
     async def test_member_cannot_post_changes(self, member_browser, client):
-        alice, a = await member_browser("Alice Admin")
-        bob, b = await member_browser("Bob Member")
+        alice, _ = await member_browser("Alice Admin")
+        _, b = await member_browser("Bob Member")
         token = (await b.get("/groups")).text.split('name="csrf_token" value="')[1].split('"')[0]
         r = await b.client.post(f"/admin/users/{alice.id}", data={"csrf_token": token, "active": "false"})
         assert r.status_code == 403

@@ -5,7 +5,6 @@ import pytest
 from tests.conftest import PASSWORD
 
 
-
 class TestSignUp:
     async def test_sign_up_sets_session_cookie_and_redirects_to_profile_edit(self, browser_factory):
         b = browser_factory()

@@ -82,8 +82,8 @@ class TestMembership:
         assert r.status_code == 303
         assert "You are a member" in (await b.get("/groups/club-agile")).text
 
-    async def test_decline_request(self, animator, member_browser, client):
-        anna, a = animator
+    async def test_decline_request(self, animator, member_browser):
+        _, a = animator
         await _create(a, visibility="private")
         bob, b = await member_browser("Bob Bernard")
         await b.post_form("/groups/club-agile", "/groups/club-agile/join")
