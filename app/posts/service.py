@@ -51,7 +51,7 @@ async def create_post(
     await _check_posting_limits(session, actor, data.body, settings, limiter)
     parsed = _parse(data.body)
     post = Post(
-        author_id=actor.user_id, group_id=data.group_id, kind=data.kind, title=data.title, body=data.body,
+        author_id=actor.user_id, group_id=data.group_id, kind=data.kind, title=data.title or None, body=data.body,
         body_html="", comment_count=0, reaction_count=0,
     )
     session.add(post)

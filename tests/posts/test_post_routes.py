@@ -123,6 +123,10 @@ class TestPostLimits:
                                                   payload: dict[str, Any]) -> None:
         assert (await client.post(POSTS, json=payload, headers=mia.headers)).status_code == 422
 
+    async def test_blank_title_is_no_title(self, client: httpx.AsyncClient, mia: Any) -> None:
+        r = await client.post(POSTS, json={"body": "ok", "title": "   "}, headers=mia.headers)
+        assert r.status_code == 201 and r.json()["title"] is None
+
     async def test_title_of_200_chars_is_accepted(self, client: httpx.AsyncClient, mia: Any) -> None:
         r = await client.post(POSTS, json={"body": "ok", "title": "t" * 200}, headers=mia.headers)
         assert r.status_code == 201 and r.json()["title"] == "t" * 200
@@ -274,6 +278,11 @@ class TestUpdatePost:
         r = await client.patch(f"{POSTS}/{post['id']}", json={"title": None}, headers=mia.headers)
         assert r.status_code == 200
         assert r.json()["title"] is None and r.json()["body"] == "Body #stays" and r.json()["topics"] == ["stays"]
+
+    async def test_empty_patch_changes_nothing(self, client: httpx.AsyncClient, mia: Any, make_post: Any) -> None:
+        post = await make_post(mia, "Body", title="T")
+        r = await client.patch(f"{POSTS}/{post['id']}", json={}, headers=mia.headers)
+        assert r.status_code == 200 and r.json() == post
 
     @pytest.mark.parametrize("payload", [{"body": ""}, {"body": None}, {"body": "x" * 20_001}, {"body": "a\x00"},
                                          {"title": "t" * 201}])
