@@ -11,6 +11,7 @@ from app.errors import Invalid
 T = TypeVar("T")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_DB_INT = 2**63 - 1
 
 
 def _no_nul(value: str) -> str:
@@ -57,8 +58,8 @@ def cursor_int(cursor: dict[str, Any] | None, key: str) -> int | None:
     if cursor is None:
         return None
     value = cursor.get(key)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Invalid("Invalid cursor")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DB_INT:
+        raise Invalid("Invalid cursor")  # out of BIGINT range: the driver would fail with a 500
     return value
 
 
@@ -66,6 +67,6 @@ def cursor_str(cursor: dict[str, Any] | None, key: str) -> str | None:
     if cursor is None:
         return None
     value = cursor.get(key)
-    if not isinstance(value, str):
-        raise Invalid("Invalid cursor")
+    if not isinstance(value, str) or "\x00" in value:
+        raise Invalid("Invalid cursor")  # PostgreSQL text cannot hold NUL
     return value

@@ -99,7 +99,8 @@ async def sign_in(
     user = await session.scalar(select(User).where(User.email == email))
     if user is None:
         await verify_password(password, await _dummy_hash(settings), settings)
-    ok = user is not None and user.is_active and await verify_password(password, user.password_hash, settings)
+    # Verify before looking at is_active, so a deactivated account answers as slowly as an active one.
+    ok = user is not None and await verify_password(password, user.password_hash, settings) and user.is_active
     if not ok or user is None:
         await limiter.hit(account_key, settings.LOGIN_FAILURES_PER_ACCOUNT, settings.LOGIN_ACCOUNT_WINDOW_S)
         await limiter.hit(ip_key, settings.LOGIN_FAILURES_PER_IP, settings.LOGIN_IP_WINDOW_S)

@@ -41,6 +41,8 @@ def _forgeries(member: Any) -> dict[str, str]:
         "no_sub": jwt.encode(_claims(member, sid, sub=None), KEY),
         "no_sid": jwt.encode(_claims(member, sid, sid=None), KEY),
         "sub_not_a_number": jwt.encode(_claims(member, sid, sub="admin"), KEY),
+        "sub_beyond_bigint": jwt.encode(_claims(member, sid, sub="9" * 30), KEY),
+        "sub_unicode_digits": jwt.encode(_claims(member, sid, sub="²"), KEY),
         "other_user_in_sub": jwt.encode(_claims(member, sid, sub=str(member.id + 1)), KEY),
         "unknown_sid": jwt.encode(_claims(member, "no-such-session"), KEY),
         "alg_none": f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(good)}.",
@@ -60,7 +62,8 @@ def _forgeries(member: Any) -> dict[str, str]:
 
 
 FORGERY_NAMES = [
-    "expired", "no_exp", "no_iat", "no_sub", "no_sid", "sub_not_a_number", "other_user_in_sub", "unknown_sid",
+    "expired", "no_exp", "no_iat", "no_sub", "no_sid", "sub_not_a_number", "sub_beyond_bigint", "sub_unicode_digits",
+    "other_user_in_sub", "unknown_sid",
     "alg_none", "alg_none_upper", "wrong_key", "hs512", "rs256", "garbage", "one_segment", "empty_segments",
     "bad_base64", "header_not_json", "header_is_a_list", "jwe", "huge",
 ]
