@@ -5,9 +5,10 @@ import re
 import uuid
 
 import pytest
-from playwright.async_api import expect
 
 from tests.browser.conftest import MOBILE, sign_up
+
+expect = pytest.importorskip("playwright.async_api").expect
 
 pytestmark = pytest.mark.browser
 

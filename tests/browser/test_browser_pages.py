@@ -4,9 +4,10 @@ keeps the skip link and landmarks, does not scroll sideways on mobile; screensho
 import uuid
 
 import pytest
-from playwright.async_api import expect
 
 from tests.browser.conftest import DESKTOP, MOBILE, sign_in, sign_up
+
+expect = pytest.importorskip("playwright.async_api").expect
 
 pytestmark = pytest.mark.browser
 PATHS = ["/", "/people", "/people?skill=Python", "/people/me/edit", "/groups", "GROUP", "PROFILE", "/admin/users",
