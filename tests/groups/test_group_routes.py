@@ -184,3 +184,33 @@ class TestJoinGroup:
         group = await make_group(anna, "Ouvert")
         r = await client.post(f"{GROUPS}/{group['id']}/join", headers=anna.headers)
         assert r.json() == {"status": "animator"}
+
+
+class TestUpdateGroup:
+    async def test_animator_changes_the_group(self, client: httpx.AsyncClient, anna: Any, make_group: Any) -> None:
+        group = await make_group(anna, "Vélo")
+        r = await client.patch(f"{GROUPS}/{group['id']}", json={"description": "Au boulot à vélo", "visibility": "private"},
+                               headers=anna.headers)
+        assert r.status_code == 200
+        assert (r.json()["description"], r.json()["visibility"]) == ("Au boulot à vélo", "private")
+
+    async def test_renaming_onto_a_taken_name_is_409(self, client: httpx.AsyncClient, anna: Any,
+                                                     make_group: Any) -> None:
+        await make_group(anna, "Vélo")
+        other = await make_group(anna, "Course")
+        for name in ("VÉLO", "vélo"):
+            r = await client.patch(f"{GROUPS}/{other['id']}", json={"name": name}, headers=anna.headers)
+            assert r.status_code == 409
+        r = await client.patch(f"{GROUPS}/{other['id']}", json={"name": "Course à pied"}, headers=anna.headers)
+        assert (r.status_code, r.json()["name"]) == (200, "Course à pied")
+
+    async def test_members_and_outsiders_are_403_and_secret_outsiders_404(
+        self, client: httpx.AsyncClient, anna: Any, mia: Any, olga: Any, make_group: Any, add_member: Any
+    ) -> None:
+        group = await make_group(anna, "Vélo")
+        await add_member(anna, group, mia)
+        for who in (mia, olga):
+            assert (await client.patch(f"{GROUPS}/{group['id']}", json={"name": "X"}, headers=who.headers)).status_code == 403
+        secret = await make_group(anna, "Caché", "secret")
+        r = await client.patch(f"{GROUPS}/{secret['id']}", json={"name": "X"}, headers=olga.headers)
+        assert r.status_code == 404

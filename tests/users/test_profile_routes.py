@@ -158,3 +158,21 @@ class TestFollow:
     async def test_huge_id_is_422(self, client: httpx.AsyncClient, alice: Any) -> None:
         r = await client.put("/api/v1/users/99999999999999999999/follow", headers=alice.headers)
         assert r.status_code == 422
+
+
+class TestProfileCounts:
+    async def test_post_count_includes_only_what_the_viewer_may_see(
+        self, client: httpx.AsyncClient, alice: Any, bob: Any, register: Any
+    ) -> None:
+        carol = await register("Carol Outsider", "carol@example.com")
+        group = await client.post("/api/v1/groups", json={"name": "Board", "description": "", "visibility": "private"},
+                                  headers=bob.headers)
+        await client.put(f"/api/v1/groups/{group.json()['id']}/members/{alice.id}", json={"status": "member"},
+                         headers=bob.headers)
+        for body, group_id in [("Company-wide news", None), ("Board only", group.json()["id"])]:
+            r = await client.post("/api/v1/posts", json={"body": body, "group_id": group_id}, headers=bob.headers)
+            assert r.status_code == 201, r.text
+        assert (await client.get(f"/api/v1/users/{bob.id}", headers=alice.headers)).json()["post_count"] == 2
+        assert (await client.get(f"/api/v1/users/{bob.id}", headers=carol.headers)).json()["post_count"] == 1
+        directory = await client.get("/api/v1/users", params={"q": "bob"}, headers=carol.headers)
+        assert [u["post_count"] for u in directory.json()["items"]] == [1]
