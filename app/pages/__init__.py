@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 def page_routers() -> list[APIRouter]:
     """The pages of accounts, people, groups and administration, in matching order (/people/me first)."""
-    from app.pages import admin, auth, groups, home, people, profile
+    from app.pages import admin, auth, comments, feed, groups, home, people, posts, profile
 
-    return [home.pages, auth.pages, profile.pages, people.pages, groups.pages, admin.pages]
+    return [home.pages, auth.pages, profile.pages, people.pages, groups.pages, admin.pages, posts.pages,
+            comments.pages, feed.pages]

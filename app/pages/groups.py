@@ -15,6 +15,7 @@ from app.errors import Conflict, NotFound
 from app.groups import service as groups_service
 from app.groups.models import Group
 from app.groups.schemas import GroupCreate
+from app.pages import feed as feed_pages
 from app.pages.common import N_, PageActor, field_errors, form_text, query_text, redirect
 from app.security import Actor
 from app.templating import render
@@ -76,6 +77,7 @@ async def group_page(request: Request, slug: str, actor: PageActor, session: Ses
     return render(request, "groups/page.html", {
         "group": view, "members": members, "pending": pending, "can_manage": can_manage,
         "can_join": view.my_status is None and permissions.can_join_group(actor, group),
+        **await feed_pages.group_section(request, session, actor, group),
     })
 
 

@@ -1,13 +1,17 @@
-"""Home: the welcome dashboard (my groups, groups to discover, people of my department).
-
-Kept alone in this module so the home feed can replace it by swapping one router."""
+"""Home: the member's feed with the composer, and the former welcome dashboard as a sidebar
+(my groups, groups to discover, people of my department)."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import SessionDep
+from app.deps import Cursor
 from app.groups import service as groups_service
-from app.pages.common import MaybeActor
+from app.pages.cards import composer
+from app.pages.common import MaybeActor, query_text
+from app.pages.feed import home_feed
+from app.security import Actor
 from app.templating import render
 from app.users import service as users_service
 
@@ -15,18 +19,25 @@ pages = APIRouter(tags=["pages"], include_in_schema=False)
 
 
 @pages.get("/")
-async def home(request: Request, actor: MaybeActor, session: SessionDep) -> Response:
+async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor: Cursor = None) -> Response:
     if actor is None:
         return RedirectResponse("/signin", status_code=303)
+    return render(request, "feed/home.html", {
+        "feed": await home_feed(session, actor, query_text(cursor)),
+        "composer": await composer(session, actor, next_path="/"),
+        **await sidebar(session, actor),
+    })
+
+
+async def sidebar(session: AsyncSession, actor: Actor) -> dict[str, object]:
+    """My groups, popular groups I have not joined, colleagues of my department."""
     me = await users_service.access_user(session, actor.user_id)
-    my_groups, more_groups = await groups_service.list_groups(session, actor, mine=True, limit=12)
+    my_groups, more_groups = await groups_service.list_groups(session, actor, mine=True, limit=8)
     others, _ = await groups_service.list_groups(session, actor, limit=50)
-    suggested = sorted((g for g in others if g.my_status is None), key=lambda g: -g.member_count)[:6]
+    suggested = sorted((g for g in others if g.my_status is None), key=lambda g: -g.member_count)[:4]
     colleagues: list[object] = []
     if me.department:
-        found, _ = await users_service.directory(session, actor, department=me.department, limit=9)
-        colleagues = [p for p in found if p.id != me.id][:8]
-    return render(request, "home/dashboard.html", {
-        "me": me, "my_groups": my_groups, "more_groups": more_groups is not None,
-        "suggested": suggested, "colleagues": colleagues,
-    })
+        found, _ = await users_service.directory(session, actor, department=me.department, limit=7)
+        colleagues = [p for p in found if p.id != me.id][:6]
+    return {"me": me, "my_groups": my_groups, "more_groups": more_groups is not None,
+            "suggested": suggested, "colleagues": colleagues}

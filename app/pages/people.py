@@ -9,6 +9,7 @@ from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Cursor
 from app.errors import NotFound
+from app.pages import feed as feed_pages
 from app.pages.common import N_, PageActor, query_text, redirect
 from app.templating import render
 from app.text import HANDLE_RE
@@ -49,7 +50,9 @@ async def member_profile(request: Request, handle: str, actor: PageActor, sessio
     user = await _member(session, handle)
     own = user.id == actor.user_id
     profile = await users_service.profile(session, actor, user, own=own)
-    return render(request, "people/profile.html", {"person": profile, "own": own})
+    return render(request, "people/profile.html", {
+        "person": profile, "own": own, **await feed_pages.member_section(request, session, actor, user),
+    })
 
 
 @pages.post("/people/{handle}/follow")

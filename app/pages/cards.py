@@ -1,0 +1,94 @@
+"""What post cards, comments and the composer need to render: API shapes plus the viewer's flags.
+
+Pages build these with the same view functions as the API (`app.posts.views`); rules come from
+`app.permissions`, so templates only read flags (`can.edit`, `can.delete`) and never decide."""
+
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from babel.dates import format_datetime, format_timedelta
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import permissions
+from app.groups import service as groups_service
+from app.i18n import current_locale
+from app.posts.models import Comment, Post
+from app.posts.schemas import MAX_POST_BODY, MAX_TITLE
+from app.posts.views import comment_views, post_views
+from app.security import Actor
+
+RELATIVE_FOR_DAYS = 7
+
+
+def when(moment: datetime | None) -> dict[str, str]:
+    """`datetime` attribute, a relative label ("3 minutes ago" / "il y a 3 minutes") and the full date."""
+    if moment is None:
+        return {"iso": "", "label": "", "full": ""}
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    locale = current_locale.get()
+    delta = moment - datetime.now(UTC)
+    full = format_datetime(moment, format="medium", tzinfo=UTC, locale=locale) + " UTC"
+    if abs(delta.total_seconds()) < 45:
+        label = "à l’instant" if locale == "fr" else "just now"
+    elif -delta.days < RELATIVE_FOR_DAYS:
+        label = format_timedelta(delta, add_direction=True, locale=locale)
+    else:
+        label = format_datetime(moment, format="d MMM yyyy", tzinfo=UTC, locale=locale)
+    return {"iso": moment.isoformat(), "label": label, "full": full}
+
+
+def post_flags(actor: Actor, post: Post) -> dict[str, bool]:
+    return {"edit": permissions.can_edit_post(actor, post), "delete": permissions.can_delete_post(actor, post)}
+
+
+async def post_cards(session: AsyncSession, actor: Actor, posts: Sequence[Post]) -> list[dict[str, Any]]:
+    """One dict per visible post: `post` (PostRead), `can` (flags) and `at` / `edited` (times)."""
+    views = await post_views(session, actor, posts)
+    return [
+        {"post": view, "can": post_flags(actor, post), "at": when(view.created_at), "edited": when(view.edited_at)}
+        for view, post in zip(views, posts, strict=True)
+    ]
+
+
+async def comment_items(
+    session: AsyncSession, actor: Actor, post: Post, comments: Sequence[Comment]
+) -> list[dict[str, Any]]:
+    """Top-level comments oldest first, each with its replies (one level): `comment`, `can_delete`, `replies`."""
+    views = await comment_views(session, actor, comments)
+    items = {
+        view.id: {"comment": view, "at": when(view.created_at), "replies": [],
+                  "can_delete": permissions.can_delete_comment(actor, view.author.id, post)}
+        for view in views
+    }
+    top: list[dict[str, Any]] = []
+    for view in views:
+        item = items[view.id]
+        parent = items.get(view.parent_id) if view.parent_id else None
+        if parent is not None:
+            parent["replies"].append(item)
+        elif view.parent_id is None:
+            top.append(item)
+    return top
+
+
+async def composer(
+    session: AsyncSession, actor: Actor, *, group_id: int | None = None, values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None, next_path: str = "/", message: str | None = None,
+) -> dict[str, Any]:
+    """The composer's context: destinations I may post in (company-wide first), kinds, a fresh Idempotency-Key."""
+    groups, _ = await groups_service.list_groups(session, actor, mine=True, limit=100)
+    targets = [{"id": "", "name": None, "announce": permissions.can_announce_in(actor, None)}]
+    targets += [{"id": str(g.id), "name": g.name, "announce": permissions.can_announce_in(actor, g.id)}
+                for g in groups if permissions.can_post_in(actor, g.id)]
+    chosen = dict(values or {})
+    chosen.setdefault("group_id", str(group_id) if group_id else "")
+    chosen.setdefault("kind", "discussion")
+    return {
+        "targets": targets, "can_announce": any(t["announce"] for t in targets), "values": chosen,
+        "errors": errors or {}, "next": next_path, "message": message,
+        "idempotency_key": secrets.token_urlsafe(18), "max_body": MAX_POST_BODY, "max_title": MAX_TITLE,
+    }
+

@@ -1,0 +1,95 @@
+"""Comment and reaction forms (they work without JavaScript), and the comment fragment for live updates.
+
+Reaction forms answer JSON to `conversations.js` (Accept: application/json) and a 303 to plain forms."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+
+from app import permissions
+from app.csrf import CsrfProtected
+from app.db import SessionDep
+from app.deps import Id
+from app.errors import Invalid
+from app.pages.cards import when
+from app.pages.common import N_, PageActor, field_errors, form_text, redirect, safe_next
+from app.pages.posts import render_post_page
+from app.posts import comments as comments_service
+from app.posts import reactions
+from app.posts import service as posts_service
+from app.posts.schemas import MAX_COMMENT_BODY, CommentCreate, ReactionState
+from app.posts.views import comment_view
+from app.templating import render
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+@pages.post("/posts/{post_id}/comments")
+async def add_comment(
+    request: Request, post_id: Id, _csrf: CsrfProtected, actor: PageActor, session: SessionDep
+) -> Response:
+    post = await posts_service.access_post(session, actor, post_id)
+    form = await request.form()
+    values = {"body": form_text(form, "body", MAX_COMMENT_BODY), "parent_id": form_text(form, "parent_id", 20)}
+    try:
+        data = CommentCreate.model_validate({"body": values["body"], "parent_id": values["parent_id"] or None})
+        comment = await comments_service.create_comment(session, actor, post.id, data)
+    except (ValidationError, Invalid) as exc:
+        errors = field_errors(exc) if isinstance(exc, ValidationError) else {"body": N_("This value is not valid.")}
+        if not values["body"].strip():
+            errors = {"body": N_("Write your comment before sending it.")}
+        return await render_post_page(request, session, actor, post, comment_values=values,
+                                      comment_errors=errors, status=422)
+    return redirect(request, f"/posts/{post.id}#comment-{comment.id}", flash=N_("Your comment is published."))
+
+
+@pages.post("/comments/{comment_id}/delete")
+async def delete_comment(
+    request: Request, comment_id: Id, _csrf: CsrfProtected, actor: PageActor, session: SessionDep
+) -> Response:
+    comment, post = await comments_service.access_comment(session, actor, comment_id)
+    await comments_service.delete_comment(session, actor, comment.id)
+    return redirect(request, f"/posts/{post.id}#comments", flash=N_("The comment is deleted."))
+
+
+@pages.post("/posts/{post_id}/reaction")
+async def react_to_post(
+    request: Request, post_id: Id, _csrf: CsrfProtected, actor: PageActor, session: SessionDep
+) -> Response:
+    form = await request.form()
+    if form_text(form, "state", 3) == "off":
+        state = await reactions.clear_post_reaction(session, actor, post_id)
+    else:
+        state = await reactions.set_post_reaction(session, actor, post_id, "like")
+    return _answer(request, state, safe_next(form_text(form, "next", 500), f"/posts/{post_id}"), f"post-{post_id}")
+
+
+@pages.post("/comments/{comment_id}/reaction")
+async def react_to_comment(
+    request: Request, comment_id: Id, _csrf: CsrfProtected, actor: PageActor, session: SessionDep
+) -> Response:
+    form = await request.form()
+    if form_text(form, "state", 3) == "off":
+        state = await reactions.clear_comment_reaction(session, actor, comment_id)
+    else:
+        state = await reactions.set_comment_reaction(session, actor, comment_id, "like")
+    _, post = await comments_service.access_comment(session, actor, comment_id)
+    return _answer(request, state, f"/posts/{post.id}", f"comment-{comment_id}")
+
+
+def _answer(request: Request, state: ReactionState, next_path: str, anchor: str) -> Response:
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(state.model_dump())
+    return redirect(request, f"{next_path.partition('#')[0]}#{anchor}")
+
+
+@pages.get("/fragments/comments/{comment_id}")
+async def comment_fragment(request: Request, comment_id: Id, actor: PageActor, session: SessionDep) -> Response:
+    """One comment as the post page shows it, for live updates (404 when the viewer may not see it)."""
+    comment, post = await comments_service.access_comment(session, actor, comment_id)
+    view = await comment_view(session, actor, comment)
+    item: dict[str, Any] = {"comment": view, "at": when(view.created_at), "replies": [],
+                            "can_delete": permissions.can_delete_comment(actor, comment.author_id, post)}
+    return render(request, "posts/_comment.html", {"item": item, "post_id": post.id, "max_comment": MAX_COMMENT_BODY})

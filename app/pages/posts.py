@@ -1,0 +1,166 @@
+"""Post pages: publish from the composer (works without JavaScript), a post with its comments, edit, delete,
+and the card fragment live updates insert. Every handler calls `app.posts.service`, as the API does."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import permissions
+from app.csrf import CsrfProtected
+from app.db import SessionDep
+from app.deps import Id, LimiterDep, SettingsDep
+from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from app.pages.cards import comment_items, composer, post_cards
+from app.pages.common import N_, PageActor, field_errors, form_text, redirect, safe_next
+from app.posts import comments as comments_service
+from app.posts import service as posts_service
+from app.posts.models import Post
+from app.posts.schemas import MAX_COMMENT_BODY, MAX_POST_BODY, MAX_TITLE, PostCreate, PostUpdate
+from app.security import Actor
+from app.templating import render
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
+MAX_COMMENT_PAGES = 10  # 1,000 comments on one page; beyond that the API pages them
+COMPOSER_FIELDS = {"title": MAX_TITLE, "body": MAX_POST_BODY, "group_id": 20, "kind": 20}
+_CONFLICTS = {"You just posted the same message": N_("You just published the same message.")}
+
+
+@pages.get("/posts/new")
+async def new_post(request: Request, actor: PageActor, session: SessionDep) -> Response:
+    """The composer alone (also where a refused post comes back with what was typed)."""
+    group = request.query_params.get("group", "")
+    group_id = int(group) if group.isdigit() and len(group) < 19 else None
+    ctx = await composer(session, actor, group_id=group_id, next_path="/")
+    return render(request, "posts/new.html", {"composer": ctx})
+
+
+@pages.post("/posts")
+async def create_post(
+    request: Request, _csrf: CsrfProtected, actor: PageActor, session: SessionDep, settings: SettingsDep,
+    limiter: LimiterDep,
+) -> Response:
+    form = await request.form()
+    values = {name: form_text(form, name, limit) for name, limit in COMPOSER_FIELDS.items()}
+    next_path = safe_next(form_text(form, "next", 500))
+    key = form_text(form, "idempotency_key", 200).strip() or None
+    try:
+        data = PostCreate.model_validate({
+            "body": values["body"], "title": values["title"].strip() or None,
+            "group_id": values["group_id"] or None, "kind": values["kind"] or "discussion",
+        })
+    except ValidationError as exc:
+        errors = field_errors(exc)
+        if "body" in errors and not values["body"].strip():
+            errors["body"] = N_("Write your message before publishing.")
+        return await _composer_again(request, session, actor, values, next_path, errors=errors, status=422)
+    try:
+        post, created = await posts_service.create_post(
+            session, actor, data, settings=settings, limiter=limiter, idempotency_key=key)
+    except (RateLimited, Conflict, Forbidden, NotFound, Invalid) as exc:
+        # A refused post leaves nothing behind, not even its Idempotency-Key claim: the page answers 4xx
+        # instead of raising, so the unit of work would commit it. (Not a savepoint: on SQLite one opened
+        # before any write is a read transaction that cannot upgrade once a background consumer commits.)
+        await session.rollback()
+        message, status = _refusal(exc)
+        return await _composer_again(request, session, actor, values, next_path, message=message, status=status,
+                                     headers=exc.headers if isinstance(exc, RateLimited) else None)
+    flash = N_("Your post is published.") if created else N_("This post was already published.")
+    return redirect(request, f"{next_path}#post-{post.id}", flash=flash)
+
+
+def _refusal(exc: Exception) -> tuple[str, int]:
+    """The message and status shown when the service refuses a post."""
+    if isinstance(exc, RateLimited):
+        return N_("You are posting too fast: wait a few seconds, then publish again."), 429
+    if isinstance(exc, Conflict):
+        return _CONFLICTS.get(str(exc.detail), N_("This post is already being published; check the feed.")), 409
+    if isinstance(exc, (Forbidden, NotFound)):
+        return N_("You cannot publish this kind of post there. Choose another destination or kind."), 403
+    return N_("This post could not be published as written. Check it and publish again."), 422
+
+
+async def _composer_again(
+    request: Request, session: AsyncSession, actor: Actor, values: dict[str, str], next_path: str, *,
+    errors: dict[str, str] | None = None, message: str | None = None, status: int,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The composer with what was typed, a message, and a fresh Idempotency-Key (nothing was published)."""
+    ctx = await composer(session, actor, values=values, errors=errors, message=message, next_path=next_path)
+    return render(request, "posts/new.html", {"composer": ctx}, status_code=status, headers=headers)
+
+
+@pages.get("/posts/{post_id}")
+async def post_page(request: Request, post_id: Id, actor: PageActor, session: SessionDep) -> Response:
+    post = await posts_service.access_post(session, actor, post_id)
+    return await render_post_page(request, session, actor, post)
+
+
+async def render_post_page(
+    request: Request, session: AsyncSession, actor: Actor, post: Post, *,
+    comment_values: dict[str, str] | None = None, comment_errors: dict[str, str] | None = None, status: int = 200,
+) -> Response:
+    """The post, its comments (oldest first, replies under their comment) and the comment form."""
+    comments: list[Any] = []
+    cursor = None
+    for _ in range(MAX_COMMENT_PAGES):
+        batch, cursor = await comments_service.list_comments(session, actor, post.id, cursor=cursor, limit=100)
+        comments += batch
+        if cursor is None:
+            break
+    return render(request, "posts/page.html", {
+        "card": (await post_cards(session, actor, [post]))[0],
+        "threads": await comment_items(session, actor, post, comments),
+        "comment_values": comment_values or {}, "comment_errors": comment_errors or {},
+        "max_comment": MAX_COMMENT_BODY, "post_id": post.id,
+    }, status_code=status)
+
+
+@pages.get("/posts/{post_id}/edit")
+async def edit_form(request: Request, post_id: Id, actor: PageActor, session: SessionDep) -> Response:
+    post = await _editable(session, actor, post_id)
+    values = {"title": post.title or "", "body": post.body}
+    return render(request, "posts/edit.html", {"post": post, "values": values, "errors": {}, "max_body": MAX_POST_BODY})
+
+
+@pages.post("/posts/{post_id}/edit")
+async def edit(request: Request, post_id: Id, _csrf: CsrfProtected, actor: PageActor, session: SessionDep) -> Response:
+    post = await _editable(session, actor, post_id)
+    form = await request.form()
+    values = {"title": form_text(form, "title", MAX_TITLE), "body": form_text(form, "body", MAX_POST_BODY)}
+    try:
+        data = PostUpdate.model_validate({"title": values["title"].strip() or None, "body": values["body"]})
+        await posts_service.update_post(session, actor, post.id, data)
+    except (ValidationError, Invalid) as exc:
+        errors = field_errors(exc) if isinstance(exc, ValidationError) else {"body": N_("This value is not valid.")}
+        if not values["body"].strip():
+            errors["body"] = N_("Write your message before publishing.")
+        return render(request, "posts/edit.html", {"post": post, "values": values, "errors": errors,
+                                                   "max_body": MAX_POST_BODY}, status_code=422)
+    return redirect(request, f"/posts/{post.id}", flash=N_("Your post is updated."))
+
+
+async def _editable(session: AsyncSession, actor: Actor, post_id: int) -> Post:
+    post = await posts_service.access_post(session, actor, post_id)
+    permissions.require(permissions.can_edit_post(actor, post), N_("Only the author can edit this post"))
+    return post
+
+
+@pages.post("/posts/{post_id}/delete")
+async def delete(request: Request, post_id: Id, _csrf: CsrfProtected, actor: PageActor, session: SessionDep) -> Response:
+    await posts_service.delete_post(session, actor, post_id)
+    next_path = safe_next(form_text(await request.form(), "next", 500))
+    if next_path.startswith(f"/posts/{post_id}"):
+        next_path = "/"
+    return redirect(request, next_path, flash=N_("The post is deleted."))
+
+
+@pages.get("/fragments/posts/{post_id}")
+async def post_fragment(request: Request, post_id: Id, actor: PageActor, session: SessionDep) -> Response:
+    """One card as the feed shows it, for live updates (404 when the viewer may not see the post)."""
+    post = await posts_service.access_post(session, actor, post_id)
+    card = (await post_cards(session, actor, [post]))[0]
+    return render(request, "posts/_card.html", {"card": card, "heading_level": 3})
+

@@ -1,0 +1,161 @@
+// Composer helpers; every form works without this file.
+// 1. @mention completion on textarea[data-mentions]: typing "@al" lists matching members (GET /api/v1/mentions,
+//    the session cookie authenticates) in a listbox; ArrowUp/ArrowDown move, Enter/Tab complete the handle,
+//    Escape closes. The textarea keeps focus (aria-activedescendant points at the highlighted option).
+// 2. The kind "announcement" is offered only for destinations marked data-announce.
+(function () {
+  "use strict";
+  var URL = "/api/v1/mentions";
+  var LIMIT = 8;
+  var DELAY_MS = 150;
+  var TOKEN = /(?:^|[\s([{,;])@([^\s@]{1,40})$/u;
+  var counter = 0;
+
+  function setup(area) {
+    counter += 1;
+    var id = "mention-list-" + counter;
+    var list = document.createElement("ul");
+    list.id = id;
+    list.className = "mention-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", document.documentElement.lang === "fr" ? "Membres à mentionner" : "Members to mention");
+    list.hidden = true;
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    area.insertAdjacentElement("afterend", list);
+    list.insertAdjacentElement("afterend", status);
+    area.setAttribute("aria-autocomplete", "list");
+    area.setAttribute("aria-controls", id);
+    area.setAttribute("aria-expanded", "false");
+
+    var state = { items: [], active: -1, start: -1, timer: null, seq: 0 };
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      state.items = [];
+      state.active = -1;
+      area.setAttribute("aria-expanded", "false");
+      area.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      state.active = index;
+      Array.prototype.forEach.call(list.children, function (li, i) {
+        li.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
+      if (index >= 0) {
+        area.setAttribute("aria-activedescendant", id + "-" + index);
+        list.children[index].scrollIntoView({ block: "nearest" });
+      } else {
+        area.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function show(items) {
+      list.textContent = "";
+      state.items = items;
+      items.forEach(function (member, i) {
+        var li = document.createElement("li");
+        li.id = id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        var name = document.createElement("span");
+        name.className = "mention-name";
+        name.textContent = member.display_name;
+        var handle = document.createElement("span");
+        handle.className = "mention-handle";
+        handle.textContent = "@" + member.handle;
+        li.appendChild(name);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(handle);
+        li.addEventListener("mousedown", function (event) {
+          event.preventDefault(); // keep the focus in the textarea
+          complete(i);
+        });
+        list.appendChild(li);
+      });
+      if (!items.length) {
+        close();
+        return;
+      }
+      list.hidden = false;
+      area.setAttribute("aria-expanded", "true");
+      highlight(0);
+      var fr = document.documentElement.lang === "fr";
+      status.textContent = items.length + (fr ? " suggestion(s) ; flèches pour choisir, Entrée pour valider"
+        : " suggestion(s); arrows to choose, Enter to pick");
+    }
+
+    function complete(index) {
+      var member = state.items[index];
+      if (!member || state.start < 0) return;
+      var caret = area.selectionStart;
+      var before = area.value.slice(0, state.start);
+      var after = area.value.slice(caret);
+      var inserted = "@" + member.handle + " ";
+      area.value = before + inserted + after.replace(/^[^\s@]*/u, "").replace(/^ /, "");
+      var position = before.length + inserted.length;
+      area.setSelectionRange(position, position);
+      status.textContent = "@" + member.handle;
+      close();
+    }
+
+    function lookup() {
+      var caret = area.selectionStart;
+      if (caret !== area.selectionEnd) return close();
+      var match = TOKEN.exec(area.value.slice(0, caret));
+      if (!match) return close();
+      state.start = caret - match[1].length - 1;
+      var seq = ++state.seq;
+      fetch(URL + "?limit=" + LIMIT + "&q=" + encodeURIComponent(match[1]), {
+        credentials: "same-origin", headers: { Accept: "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : { items: [] };
+      }).then(function (page) {
+        if (seq === state.seq && document.activeElement === area) show(page.items || []);
+      }).catch(close);
+    }
+
+    area.addEventListener("input", function () {
+      clearTimeout(state.timer);
+      state.timer = setTimeout(lookup, DELAY_MS);
+    });
+    area.addEventListener("keydown", function (event) {
+      if (list.hidden) return;
+      var n = state.items.length;
+      if (event.key === "ArrowDown") {
+        highlight((state.active + 1) % n);
+      } else if (event.key === "ArrowUp") {
+        highlight((state.active - 1 + n) % n);
+      } else if ((event.key === "Enter" || event.key === "Tab") && state.active >= 0) {
+        complete(state.active);
+      } else if (event.key === "Escape") {
+        close();
+      } else {
+        return;
+      }
+      event.preventDefault();
+    });
+    area.addEventListener("blur", function () { setTimeout(close, 100); });
+  }
+
+  function announcements(form) {
+    var target = form.querySelector("select[name=group_id]");
+    var kind = form.querySelector("select[name=kind]");
+    var option = kind && kind.querySelector("option[value=announcement]");
+    if (!target || !option) return;
+    function sync() {
+      var chosen = target.options[target.selectedIndex];
+      var allowed = chosen && chosen.hasAttribute("data-announce");
+      option.disabled = !allowed;
+      if (!allowed && kind.value === "announcement") kind.value = "discussion";
+    }
+    target.addEventListener("change", sync);
+    sync();
+  }
+
+  document.querySelectorAll("textarea[data-mentions]").forEach(setup);
+  document.querySelectorAll("form.composer-form").forEach(announcements);
+})();

@@ -1,0 +1,71 @@
+// Reactions and "load more" in place; without this file both are plain forms and links.
+// - form.reaction-form: posted with fetch (the form carries its CSRF field; Accept: application/json gets
+//   {reaction_count, my_reaction}); the button's aria-pressed, its [data-reaction-count] and the hidden state follow.
+// - a[data-load-more]: fetches the next page, appends its cards to #feed (skipping any already shown, e.g. inserted
+//   live meanwhile), replaces the pager and moves focus to the first new card.
+(function () {
+  "use strict";
+
+  function say(text) {
+    var status = document.querySelector("[data-feed-status]");
+    if (status) status.textContent = text;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("reaction-form") || !window.fetch) return;
+    event.preventDefault();
+    var button = form.querySelector("button");
+    if (button.getAttribute("aria-busy") === "true") return;
+    button.setAttribute("aria-busy", "true");
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (state) {
+      var on = state.my_reaction !== null;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      form.querySelector("input[name=state]").value = on ? "off" : "on";
+      var count = form.querySelector("[data-reaction-count]");
+      if (count) count.textContent = String(state.reaction_count);
+    }).catch(function () {
+      form.submit(); // fall back to the plain form: the server answers with the page
+    }).then(function () {
+      button.removeAttribute("aria-busy");
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-load-more]") : null;
+    var feed = document.getElementById("feed");
+    if (!link || !feed || !window.fetch || !window.DOMParser) return;
+    event.preventDefault();
+    link.setAttribute("aria-busy", "true");
+    fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.text();
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var next = page.querySelector("a[data-load-more]");
+      var first = null;
+      page.querySelectorAll("#feed > .post-card").forEach(function (card) {
+        if (document.getElementById(card.id)) return;
+        var node = document.importNode(card, true);
+        feed.appendChild(node);
+        first = first || node;
+      });
+      if (next) {
+        link.href = next.getAttribute("href");
+        link.removeAttribute("aria-busy");
+      } else {
+        link.remove();
+      }
+      say(link.getAttribute("data-loaded-label") || "");
+      if (first) first.focus();
+    }).catch(function () {
+      window.location.href = link.href;
+    });
+  });
+})();
