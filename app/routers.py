@@ -7,6 +7,7 @@ def all_routers() -> list[APIRouter]:
     from app.feed.routes import router as feed_api
     from app.groups.routes import router as groups_api
     from app.live.routes import router as live_api
+    from app.notifications.pages import pages as notifications_pages
     from app.notifications.routes import router as notifications_api
     from app.ping import router as ping_api
     from app.pages import page_routers
@@ -15,4 +16,4 @@ def all_routers() -> list[APIRouter]:
     from app.search.routes import router as search_api
     from app.users.routes import router as users_api
 
-    return [users_api, groups_api, ping_api, posts_api, feed_api, live_api, notifications_api, search_api, search_pages, *page_routers()]  # pages last: domain pages may take "/" first
+    return [users_api, groups_api, ping_api, posts_api, feed_api, live_api, notifications_api, notifications_pages, search_api, search_pages, *page_routers()]  # pages last: domain pages may take "/" first

@@ -46,14 +46,6 @@ FOOTER = {
 }
 
 
-def target_path(n: Notification) -> str:
-    if n.post_id is not None:
-        return f"/posts/{n.post_id}" + (f"#comment-{n.comment_id}" if n.comment_id else "")
-    if n.group_id is not None:
-        return f"/groups/{n.group_id}"
-    return "/notifications"
-
-
 def compose(settings: Settings, n: Notification, recipient: User, actor_name: str) -> EmailMessage:
     lang = negotiate(recipient.language, None)
     base = (settings.BASE_URL or "").rstrip("/")
@@ -63,7 +55,7 @@ def compose(settings: Settings, n: Notification, recipient: User, actor_name: st
     message["Subject"] = SUBJECTS[lang][n.kind].format(actor=actor_name)
     message.set_content(
         SUBJECTS[lang][n.kind].format(actor=actor_name) + ".\n\n"
-        + FOOTER[lang].format(url=base + target_path(n), settings_url=base + "/notifications/settings")
+        + FOOTER[lang].format(url=f"{base}/notifications/{n.id}/open", settings_url=base + "/notifications/settings")
     )
     return message
 

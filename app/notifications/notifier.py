@@ -64,6 +64,8 @@ class Notifier:
 
     async def step(self) -> bool:
         """Handle one batch; True when more activities are waiting."""
+        if not await self._work_waiting():
+            return False
         async with session_scope(self.app.state.sessionmaker, self.app.state) as session:
             cursor = await _claim_cursor(session)
             if cursor is None:
@@ -79,6 +81,13 @@ class Notifier:
         if waiting:
             await asyncio.sleep(0.05)
         return len(rows) == BATCH or waiting
+
+
+    async def _work_waiting(self) -> bool:
+        """A read without locks: the cursor row is locked (written, on SQLite) only when there is work."""
+        async with self.app.state.sessionmaker() as session:
+            last = await session.scalar(select(OutboxCursor.last_id).where(OutboxCursor.name == CURSOR_NAME))
+            return bool(await activities_after(session, last or 0, limit=1))
 
 
 async def _claim_cursor(session: AsyncSession) -> OutboxCursor | None:

@@ -153,3 +153,22 @@ async def active_user_ids(session: AsyncSession, user_ids: Sequence[int]) -> lis
 
 def _chunks(items: list[int], size: int) -> list[list[int]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+async def target_path(session: AsyncSession, actor: Actor, notification_id: int) -> str:
+    """Where a notification leads: its post (and comment), else its group's page; NotFound if not the actor's."""
+    from app.errors import NotFound
+    from app.groups import service as groups_service
+
+    n = await session.get(Notification, notification_id)
+    if n is None or n.user_id != actor.user_id:
+        raise NotFound()
+    if n.post_id is not None:
+        return f"/posts/{n.post_id}" + (f"#comment-{n.comment_id}" if n.comment_id else "")
+    if n.group_id is not None:
+        try:
+            group = await groups_service.access_group(session, actor, n.group_id)
+        except NotFound:
+            return "/notifications"
+        return f"/groups/{group.slug}"
+    return "/notifications"

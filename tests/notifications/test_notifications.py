@@ -281,7 +281,7 @@ class TestEmail:
             message = received[0].content.decode()
             assert received[0].rcpt_tos == ["bruno@example.com"]
             assert "Alice Martin vous a mentionn" in message
-            assert f"https://ruche.example.com/posts/{p['id']}" in message
+            assert "https://ruche.example.com/notifications/" in message
             assert "secret du projet" not in message  # no excerpt leaves by mail
         finally:
             controller.stop()

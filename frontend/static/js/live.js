@@ -1,0 +1,172 @@
+// Live updates over the websocket /api/v1/live (cookie auth; config in #live-config data- attributes).
+// - Reconnects with exponential backoff and replays with ?since=<last id> (kept in sessionStorage).
+// - Feeds (#feed[data-feed="home"|"group:ID"]): new posts wait under a "N new posts" bar (aria-live polite);
+//   a click fetches each card from /fragments/posts/{id} and inserts it at the top.
+// - Post page (#comments[data-post-id]): new comments (from /fragments/comments/{id}) and counts in place.
+// - Other scripts listen to the "ruche:live" DOM event (notifications.js updates the bell).
+(function () {
+  "use strict";
+  var config = document.getElementById("live-config");
+  if (!config || !window.WebSocket || !window.fetch) return;
+
+  var STORE = "ruche.live.last";
+  var MIN_DELAY = 1000, MAX_DELAY = 30000;
+  var delay = MIN_DELAY, socket = null, pending = [];
+  var feed = document.getElementById("feed");
+  var comments = document.getElementById("comments");
+  var bar = document.querySelector("[data-live-bar]");
+  var showButton = bar ? bar.querySelector("[data-live-show]") : null;
+  var memberGroups = (config.dataset.memberGroups || "").split(",").filter(Boolean).map(Number);
+
+  if (feed && bar) feed.parentNode.insertBefore(bar, feed);
+
+  function lastId() {
+    var value = Number(sessionStorage.getItem(STORE));
+    return value > 0 ? value : null;
+  }
+
+  function remember(id) {
+    if (typeof id === "number" && id > (lastId() || 0)) sessionStorage.setItem(STORE, String(id));
+  }
+
+  function connect() {
+    var since = lastId();
+    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + config.dataset.liveUrl +
+      (since ? "?since=" + since : "");
+    socket = new WebSocket(url);
+    socket.onopen = function () { delay = MIN_DELAY; };
+    socket.onmessage = function (message) {
+      var event;
+      try { event = JSON.parse(message.data); } catch (e) { return; }
+      if (!event || typeof event.type !== "string" || event.type === "ping" || event.type === "pong") return;
+      remember(event.id);
+      handle(event);
+      document.dispatchEvent(new CustomEvent("ruche:live", { detail: event }));
+    };
+    socket.onclose = function (close) {
+      socket = null;
+      if (close.code === 4401 || close.code === 4403) return; // signed out: reloading shows the sign-in page
+      setTimeout(connect, delay + Math.random() * delay / 2);
+      delay = Math.min(delay * 2, MAX_DELAY);
+    };
+  }
+
+  function handle(event) {
+    if (event.type === "post.created") return newPost(event.post);
+    if (event.type === "post.deleted") return removeNode("post-" + event.post_id, !!comments);
+    if (event.type === "comment.created") return newComment(event.comment, event.comment_count);
+    if (event.type === "comment.deleted") return removeComment(event);
+    if (event.type === "reaction.changed") return setReactions(event);
+    if (event.type === "membership.changed") return membership(event);
+  }
+
+  // Feeds
+
+  function belongsHere(post) {
+    if (!feed || !post) return false;
+    var which = feed.dataset.feed || "";
+    if (which.indexOf("group:") === 0) return post.group && String(post.group.id) === which.slice(6);
+    if (which !== "home") return false;
+    return !post.group || memberGroups.indexOf(post.group.id) !== -1;
+  }
+
+  function newPost(post) {
+    if (!belongsHere(post) || document.getElementById("post-" + post.id) || pending.indexOf(post.id) !== -1) return;
+    pending.push(post.id);
+    var n = pending.length;
+    showButton.textContent = n === 1 ? config.dataset.newOne : config.dataset.newMany.replace("%(num)s", n);
+    showButton.hidden = false;
+  }
+
+  function fragment(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } }).then(function (r) {
+      if (!r.ok) return null; // deleted meanwhile, or no longer visible: skip it
+      return r.text().then(function (html) {
+        var template = document.createElement("template");
+        template.innerHTML = html.trim();
+        return template.content.firstElementChild;
+      });
+    });
+  }
+
+  function showPending() {
+    var ids = pending.slice().sort(function (a, b) { return b - a; });
+    pending = [];
+    showButton.hidden = true;
+    showButton.textContent = "";
+    Promise.all(ids.map(function (id) { return fragment("/fragments/posts/" + id); })).then(function (cards) {
+      var first = null, anchor = feed.firstElementChild;
+      cards.forEach(function (card) {
+        if (!card || document.getElementById(card.id)) return;
+        feed.insertBefore(card, anchor);
+        first = first || card;
+      });
+      var empty = feed.querySelector("[data-feed-empty]");
+      if (first && empty) empty.remove();
+      if (first) first.focus();
+      var status = document.querySelector("[data-feed-status]");
+      if (status) status.textContent = config.dataset.inserted;
+    });
+  }
+
+  if (showButton) showButton.addEventListener("click", showPending);
+
+  function membership(event) {
+    var at = memberGroups.indexOf(event.group_id);
+    if (event.status && at === -1) memberGroups.push(event.group_id);
+    if (!event.status && at !== -1) memberGroups.splice(at, 1);
+  }
+
+  // Post page and counts everywhere
+
+  function setCount(root, selector, value) {
+    if (!root || typeof value !== "number") return;
+    root.querySelectorAll(selector).forEach(function (node) { node.textContent = String(value); });
+  }
+
+  function postCounts(postId, commentCount) {
+    setCount(document.getElementById("post-" + postId), ".post-actions [data-comment-count]", commentCount);
+    if (comments && comments.dataset.postId === String(postId)) {
+      setCount(comments.querySelector("h2"), "[data-comment-count]", commentCount);
+    }
+  }
+
+  function newComment(comment, count) {
+    postCounts(comment.post_id, count);
+    if (!comments || comments.dataset.postId !== String(comment.post_id)) return;
+    if (document.getElementById("comment-" + comment.id)) return;
+    fragment("/fragments/comments/" + comment.id).then(function (item) {
+      if (!item || document.getElementById(item.id)) return;
+      var parent = comment.parent_id ? document.getElementById("comment-" + comment.parent_id) : null;
+      var list = parent ? parent.querySelector("ol, ul") : document.getElementById("comments-list");
+      if (parent && !list) {
+        list = document.createElement("ol");
+        list.className = "comment-replies";
+        parent.appendChild(list);
+      }
+      (list || document.getElementById("comments-list")).appendChild(item);
+      var empty = comments.querySelector("[data-comments-empty]");
+      if (empty) empty.remove();
+    });
+  }
+
+  function removeComment(event) {
+    removeNode("comment-" + event.comment_id, false);
+    postCounts(event.post_id, event.comment_count);
+  }
+
+  function removeNode(id, keep) {
+    var node = document.getElementById(id);
+    if (node && !keep) node.remove();
+  }
+
+  function setReactions(event) {
+    var id = event.comment_id ? "comment-" + event.comment_id : "post-" + event.post_id;
+    var node = document.getElementById(id);
+    if (!node) return;
+    var scope = event.comment_id ? node.querySelector(".comment-actions") : node.querySelector(".post-actions");
+    setCount(scope, "[data-reaction-count]", event.reaction_count);
+  }
+
+  connect();
+})();
