@@ -29,6 +29,7 @@ from app.users.models import AuthSession, Follow, User, UserSkill
 from app.users.passwords import check_password_strength
 from app.users.schemas import AdminUserUpdate, UserMe, UserRead, UserRegister, UserUpdate
 
+HANDLE_ATTEMPTS = 5
 # One hash to verify against when the account does not exist, so timing does not reveal emails.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -43,22 +44,24 @@ async def register(session: AsyncSession, settings: Settings, data: UserRegister
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("This email is already registered")
     is_first = await session.scalar(select(User.id).limit(1)) is None
-    user = User(
-        email=email,
-        password_hash=await hash_password(data.password, settings),
-        display_name=data.display_name,
-        handle=await _free_handle(session, handle_base(data.display_name)),
-        role="admin" if is_first else "member",
-        title="", department="", location="", bio="", is_active=True,
-    )
-    session.add(user)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        raise Conflict("This email is already registered") from exc
-    emit(session, "user.created", actor_id=user.id, subject_user_id=user.id)
-    return user
+    password_hash = await hash_password(data.password, settings)
+    for _ in range(HANDLE_ATTEMPTS):
+        user = User(
+            email=email, password_hash=password_hash, display_name=data.display_name,
+            handle=await _free_handle(session, handle_base(data.display_name)),
+            role="admin" if is_first else "member", title="", department="", location="", bio="", is_active=True,
+        )
+        try:
+            async with session.begin_nested():
+                session.add(user)
+                await session.flush()
+        except IntegrityError as exc:
+            if await session.scalar(select(User.id).where(User.email == email)) is not None:
+                raise Conflict("This email is already registered") from exc
+            continue  # a concurrent registration took the same handle: pick the next free one
+        emit(session, "user.created", actor_id=user.id, subject_user_id=user.id)
+        return user
+    raise Conflict("Registration is busy; please try again")
 
 
 def _check_registration_allowed(settings: Settings, email: str) -> None:

@@ -192,3 +192,20 @@ class TestChangePassword:
     async def test_without_a_token_is_401(self, client: httpx.AsyncClient) -> None:
         r = await client.put("/api/v1/users/me/password", json={"current_password": PASSWORD, "new_password": self.NEW})
         assert r.status_code == 401
+
+
+class TestConcurrentRegistrations:
+    async def test_same_name_at_once_gets_distinct_handles(self, client: httpx.AsyncClient) -> None:
+        import asyncio
+
+        await _register(client, "first@example.com", "Admin First")
+        responses = await asyncio.gather(*[_register(client, f"jd{i}@example.com", "Jean Dupont") for i in range(4)])
+        assert [r.status_code for r in responses] == [201] * 4
+        assert sorted(r.json()["handle"] for r in responses) == ["jean.dupont", "jean.dupont2", "jean.dupont3",
+                                                                   "jean.dupont4"]
+
+    async def test_same_email_at_once_registers_once(self, client: httpx.AsyncClient) -> None:
+        import asyncio
+
+        responses = await asyncio.gather(*[_register(client, "same@example.com", f"Same {i}") for i in range(3)])
+        assert sorted(r.status_code for r in responses) == [201, 409, 409]
