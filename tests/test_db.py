@@ -1,0 +1,52 @@
+"""The unit of work (app/db.py): one session per request, committed before the response is sent."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class _CommitFails(AsyncSession):
+    async def commit(self) -> None:
+        raise sa_exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+
+@pytest.fixture
+def failing_commits(app: Any) -> Iterator[None]:
+    original = app.state.sessionmaker
+    app.state.sessionmaker = original.__class__(original.kw["bind"], class_=_CommitFails, expire_on_commit=False,
+                                                autoflush=False)
+    try:
+        yield
+    finally:
+        app.state.sessionmaker = original
+
+
+class TestUnitOfWork:
+    async def test_a_failed_commit_is_an_error_not_a_200(self, client: httpx.AsyncClient, failing_commits: None) -> None:
+        r = await client.post("/api/v1/auth/register",
+                              json={"email": "x@example.com", "password": "correct horse battery", "display_name": "X"})
+        assert r.status_code == 503
+        assert "Retry-After" in r.headers
+
+    async def test_nothing_of_a_failed_request_is_kept(self, client: httpx.AsyncClient, register: Any, app: Any) -> None:
+        alice = await register("Alice", "alice@example.com")
+        original = app.state.sessionmaker
+        app.state.sessionmaker = original.__class__(original.kw["bind"], class_=_CommitFails, expire_on_commit=False,
+                                                    autoflush=False)
+        try:
+            r = await client.patch("/api/v1/users/me", json={"title": "Never saved"}, headers=alice.headers)
+        finally:
+            app.state.sessionmaker = original
+        assert r.status_code == 503
+        assert (await client.get("/api/v1/users/me", headers=alice.headers)).json()["title"] == ""
+
+    async def test_a_refused_update_changes_nothing(self, client: httpx.AsyncClient, register: Any) -> None:
+        alice = await register("Alice", "alice@example.com")
+        bob = await register("Bob", "bob@example.com")
+        r = await client.patch("/api/v1/users/me", json={"skills": ["Rust"], "handle": bob.handle}, headers=alice.headers)
+        assert r.status_code == 409
+        assert (await client.get("/api/v1/users/me", headers=alice.headers)).json()["skills"] == []
