@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     https = bool(settings.BASE_URL and settings.BASE_URL.startswith("https://"))
     app.add_middleware(SecurityHeaders, https=https)
     app.add_middleware(BodySizeLimit, max_bytes=settings.MAX_JSON_BYTES)
+    # Outermost: pages, CSS, JS and JSON travel compressed to clients that accept it (issue 3 page weight).
+    app.add_middleware(GZipMiddleware, minimum_size=500)
     return app
 
 
