@@ -1,19 +1,64 @@
 """Error pages for browsers (API clients get JSON)."""
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
 
 
 def render_error_page(request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> Response:
-    from app.templating import render
-
     if 300 <= status_code < 400 and headers and "Location" in headers:  # SignInRequired
         return RedirectResponse(headers["Location"], status_code=status_code)
+    if _member_unknown_yet(request):
+        return _MemberErrorPage(request, status_code, detail, headers)
+    return _render(request, status_code, detail, headers)
+
+
+def _render(request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> Response:
+    from app.templating import render
+
     try:
         return render(request, "error.html", {"status_code": status_code, "detail": detail},
                       status_code=status_code, headers=headers)
-    except Exception:  # templates missing or broken: a plain page rather than a 500 on a 404
+    except Exception:  # noqa: BLE001 - templates missing or broken: a plain page rather than a 500 on a 404
         return HTMLResponse(f"<h1>{status_code}</h1>", status_code=status_code, headers=headers)
+
+
+def _member_unknown_yet(request: Request) -> bool:
+    """An unknown URL ran no page dependency: a signed-in member would get a visitor's page."""
+    from app.security import token_from_request
+
+    return not hasattr(request.state, "actor") and token_from_request(request) is not None
+
+
+class _MemberErrorPage(Response):
+    """Resolves the member from the session cookie (async, so when sent), then renders the error page."""
+
+    def __init__(self, request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> None:
+        super().__init__(status_code=status_code)
+        self._request, self._detail, self._extra_headers = request, detail, headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _resolve_actor(self._request)
+        response = _render(self._request, self.status_code, self._detail, self._extra_headers)
+        await response(scope, receive, send)
+
+
+async def _resolve_actor(request: Request) -> None:
+    from app.pages.common import use_locale
+    from app.security import token_from_request
+    from app.users import service as users_service
+
+    actor: Any = None
+    try:
+        async with request.app.state.sessionmaker() as session:
+            actor = await users_service.actor_from_token(session, request.app.state.settings,
+                                                         token_from_request(request) or "")
+    except Exception:  # noqa: BLE001 - a revoked token, or the database down (503 pages): a visitor page
+        actor = None
+    request.state.actor = actor
+    use_locale(request, actor)
 
 
 def N_(message: str) -> str:

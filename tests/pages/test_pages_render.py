@@ -106,3 +106,25 @@ class TestErrorPages:
         _, b = await member_browser("Alice")
         assert (await b.get("/people", params={"q": "a\x00b"})).status_code == 422
         assert (await b.get("/people", params={"cursor": "not-a-cursor"})).status_code == 422
+
+
+class TestUnknownUrl:
+    async def test_member_gets_the_404_page_with_nav_in_their_language(self, member_browser):
+        _, b = await member_browser("Claire", lang="en", language="fr")
+        r = await b.get("/no/such/page")
+        assert r.status_code == 404
+        assert '<html lang="fr">' in r.text and "Page introuvable" in r.text
+        assert 'action="/signout"' in r.text
+
+    async def test_revoked_cookie_gets_the_visitor_404(self, member_browser, client):
+        member, b = await member_browser("Claire")
+        await client.post("/api/v1/auth/logout", headers=member.headers)
+        r = await b.get("/no/such/page")
+        assert r.status_code == 404
+        assert 'action="/signout"' not in r.text
+
+    async def test_api_404_stays_json(self, member_browser):
+        _, b = await member_browser("Claire")
+        r = await b.get("/api/v1/nothing")
+        assert r.status_code == 404
+        assert r.json() == {"detail": "Not Found"}
