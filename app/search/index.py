@@ -21,7 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from app.search.schema import STATE_UID, build_schema
+from app.search.schema import SCHEMA_VERSION, STATE_UID, build_schema
 
 CURRENT = "current"
 GENERATION_PREFIX = "index-"
@@ -40,18 +40,19 @@ class IndexState:
     check_id: int = 0  # an applied activity whose created_at proves the outbox is the one we indexed
     check_at: str = ""
     done: list[int] = field(default_factory=list)
+    schema: int = SCHEMA_VERSION
 
     def to_json(self) -> str:
         return json.dumps({"last_id": self.last_id, "check_id": self.check_id, "check_at": self.check_at,
-                           "done": sorted(self.done)})
+                           "done": sorted(self.done), "schema": self.schema})
 
     @classmethod
     def from_json(cls, raw: str | None) -> "IndexState":
         if not raw:
-            return cls()
+            return cls(schema=0)
         data = json.loads(raw)
         return cls(int(data.get("last_id", 0)), int(data.get("check_id", 0)), str(data.get("check_at", "")),
-                   [int(i) for i in data.get("done", [])])
+                   [int(i) for i in data.get("done", [])], int(data.get("schema", 0)))
 
 
 class IndexStore:

@@ -18,7 +18,7 @@ from whoosh.index import Index
 from app.activity import Activity
 from app.search.index import IndexState, IndexStore, read_state
 from app.search.loaders import Op, Targets, all_docs, load_ops
-from app.search.schema import STATE_UID
+from app.search.schema import SCHEMA_VERSION, STATE_UID
 
 log = logging.getLogger("ruche.search")
 GAP_WAIT_S = 3.0
@@ -57,8 +57,8 @@ class Indexer:
         async with self._lock:
             ix = await anyio.to_thread.run_sync(self._open)
             async with self.sessionmaker() as session:
-                if await self._outbox_was_reset(session):
-                    log.warning("activity outbox is older than the search index: rebuilding")
+                if self.state.schema != SCHEMA_VERSION or await self._outbox_was_reset(session):
+                    log.warning("search index from another schema or outbox: rebuilding")
                     await self._rebuild_locked(session)
                     return 0
                 rows = (await session.execute(
@@ -91,7 +91,7 @@ class Indexer:
 
     def _advanced(self, applied: set[int], rows: list[Any]) -> IndexState:
         """The state after `applied`: the watermark moves over contiguous ids and over gaps old enough."""
-        state = IndexState(self.state.last_id, self.state.check_id, self.state.check_at)
+        state = IndexState(self.state.last_id, self.state.check_id, self.state.check_at, schema=self.state.schema)
         pending = set(self.state.done) | applied
         created = {r.id: r.created_at for r in rows}
         now = time.monotonic()

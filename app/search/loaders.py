@@ -114,23 +114,48 @@ async def all_docs(session: AsyncSession, chunk: int = 2000) -> AsyncIterator[li
         last = users[-1].id
     groups = await session.scalars(select(Group).order_by(Group.id))
     yield [group_doc(g) for g in groups]
-    last = 0
+    # Newest first: the query scan visits documents in this order and stops after a budget (queries.py).
+    posts, comments = _posts_newest_first(session, chunk), _comments_newest_first(session, chunk)
+    post, comment = await anext(posts, None), await anext(comments, None)
+    batch: list[dict[str, Any]] = []
+    while post is not None or comment is not None:
+        if comment is None or (post is not None and post["created"] >= comment["created"]):
+            batch.append(post)
+            post = await anext(posts, None)
+        else:
+            batch.append(comment)
+            comment = await anext(comments, None)
+        if len(batch) >= chunk:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+async def _posts_newest_first(session: AsyncSession, chunk: int) -> AsyncIterator[dict[str, Any]]:
+    last: int | None = None
     while True:
-        posts = list(await session.scalars(
-            select(Post).where(Post.id > last, Post.deleted_at.is_(None), Post.hidden_at.is_(None))
-            .order_by(Post.id).limit(chunk)))
+        stmt = select(Post).where(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+        if last is not None:
+            stmt = stmt.where(Post.id < last)
+        posts = list(await session.scalars(stmt.order_by(Post.id.desc()).limit(chunk)))
         if not posts:
-            break
-        yield [post_doc(p) for p in posts]
+            return
+        for p in posts:
+            yield post_doc(p)
         last = posts[-1].id
-    last = 0
+
+
+async def _comments_newest_first(session: AsyncSession, chunk: int) -> AsyncIterator[dict[str, Any]]:
+    last: int | None = None
     while True:
-        rows = (await session.execute(
-            select(Comment, Post.group_id).join(Post, Post.id == Comment.post_id)
-            .where(Comment.id > last, Comment.deleted_at.is_(None), Post.deleted_at.is_(None),
-                   Post.hidden_at.is_(None))
-            .order_by(Comment.id).limit(chunk))).all()
+        stmt = (select(Comment, Post.group_id).join(Post, Post.id == Comment.post_id)
+                .where(Comment.deleted_at.is_(None), Post.deleted_at.is_(None), Post.hidden_at.is_(None)))
+        if last is not None:
+            stmt = stmt.where(Comment.id < last)
+        rows = (await session.execute(stmt.order_by(Comment.id.desc()).limit(chunk))).all()
         if not rows:
-            break
-        yield [comment_doc(c, gid) for c, gid in rows]
+            return
+        for c, gid in rows:
+            yield comment_doc(c, gid)
         last = rows[-1][0].id

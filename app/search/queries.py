@@ -2,24 +2,26 @@
 
 The parser keeps only words and the AND / OR / NOT operators: fields, wildcards, ranges, `*:*`, boosts,
 groups, phrases, quotes and NOT are plain text, so `visibility:private` searches two words and `*` or `[a TO z]`
-cannot scan the index. Visibility is applied by the caller's `mask` of scopes (see schema.py)."""
+cannot scan the index. Visibility is applied with the caller's hidden scopes (see schema.py and _visible)."""
 
-import math
+import heapq
+import threading
 import time
 from dataclasses import dataclass
 
 from whoosh import qparser
 from whoosh.qparser import plugins
-from whoosh.query import And, NullQuery, NumericRange, Or, Prefix, Query, Term
+from whoosh.searching import Searcher
+from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query, Term
 
 from app.errors import Invalid
 from app.search.analyzers import fold_word, query_words
 from app.search.index import SearcherPool
-from app.search.schema import FIELD_BOOSTS, TEXT_FIELDS, build_schema, parse_uid
+from app.search.schema import TEXT_FIELD, build_schema, parse_uid
 
 MAX_QUERY_CHARS = 256
 MAX_QUERY_TERMS = 16
-RERANK_BLOCK = 100  # recency reorders hits within blocks of this many, so pages stay consistent
+SCAN_BUDGET = 2500  # candidates scored per query at most (see _scan)
 HALF_LIFE_DAYS = 180.0
 MIN_RECENCY = 0.25
 MAX_TS = 2**40
@@ -29,7 +31,7 @@ _schema = build_schema()
 
 
 def _parser() -> qparser.QueryParser:
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), _schema, fieldboosts=FIELD_BOOSTS)
+    parser = qparser.QueryParser(TEXT_FIELD, _schema)
     for cls in _REMOVED:
         parser.remove_plugin_class(cls)
     # A lone NOT (or OR NOT) would match every document: keep AND, OR and "a ANDNOT b" only.
@@ -73,14 +75,14 @@ def parse(text: str) -> Query | None:
 
 
 def _plain(text: str) -> Query:
-    return And([_word_query(w, TEXT_FIELDS) for w in query_words(text)])
+    return And([_word_query(w, TEXT_FIELD) for w in query_words(text)])
 
 
 def query_stems(query: Query) -> set[str]:
     """The indexed terms a query looks for in text fields (to highlight them)."""
     out: set[str] = set()
     for fieldname, term in query.iter_all_terms():
-        if fieldname in TEXT_FIELDS:
+        if fieldname == TEXT_FIELD:
             out.add(term.decode() if isinstance(term, bytes) else str(term))
     return out
 
@@ -105,8 +107,12 @@ class Hit:
     score: float
 
 
-def _mask(scopes: frozenset[str]) -> Query | None:
-    return Or([Term("scope", s) for s in sorted(scopes)]) if scopes else None
+def _visible(query: Query, hidden_scopes: frozenset[str]) -> Query:
+    """The query restricted to what the actor may see: documents of a hidden scope never match (for the small
+    people-and-groups lookups; full searches check the scope column per candidate in _scan)."""
+    if not hidden_scopes:
+        return query
+    return AndNot(query, Or([Term("scope", s) for s in sorted(hidden_scopes)]))
 
 
 def _constrained(req: SearchRequest) -> Query:
@@ -124,22 +130,78 @@ def _constrained(req: SearchRequest) -> Query:
 
 
 def execute(pool: SearcherPool, req: SearchRequest) -> tuple[list[Hit], bool]:
-    """The hits of one page (BM25F, then a recency boost within blocks) and whether more follow."""
-    wanted = req.offset + req.limit + 1
-    depth = RERANK_BLOCK * math.ceil(wanted / RERANK_BLOCK)
+    """The hits of one page, best first, and whether more follow."""
+    keep = req.offset + req.limit + 1
     with pool.searcher() as searcher:
-        results = searcher.search(_constrained(req), limit=depth, mask=_mask(req.mask_scopes))
-        ranked = [(hit.score, hit["uid"], hit["created"]) for hit in results]
+        ranked = _scan(searcher, _constrained(req), keep, req.mask_scopes)
+        page = [
+            Hit(*parse_uid(searcher.stored_fields(docnum)["uid"]), round(score, 4))
+            for score, docnum in ranked[req.offset:req.offset + req.limit]
+        ]
+    return page, len(ranked) > req.offset + req.limit
+
+
+def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str]) -> list[tuple[float, int]]:
+    """(BM25 x recency, docnum) of the best `keep` visible matches among at most SCAN_BUDGET candidates.
+
+    Visibility is the server-built group filter: a candidate whose scope (column read, no scoring) is hidden
+    from the actor is skipped. Passing it to Whoosh as `filter=`/`mask=` instead would make its collector score
+    every match, and an AndNot of the hidden scopes costs a skip_to per candidate per hidden group.
+
+    Segments are visited newest first and a rebuild writes documents newest first, so when a very common word
+    matches more documents than the budget, the candidates are its most recent matches: with the recency boost
+    the older ones could rarely rank anyway, and a search stays bounded at any index size."""
     now = time.time()
-    ordered: list[Hit] = []
-    for start in range(0, len(ranked), RERANK_BLOCK):
-        block = [(score * _recency(now, created), uid) for score, uid, created in ranked[start:start + RERANK_BLOCK]]
-        block.sort(key=lambda item: -item[0])
-        for score, uid in block:
-            kind, oid = parse_uid(uid)
-            ordered.append(Hit(kind, oid, round(score, 4)))
-    page = ordered[req.offset:req.offset + req.limit]
-    return page, len(ordered) > req.offset + req.limit
+    context = searcher.context()
+    heap: list[tuple[float, int]] = []
+    budget = SCAN_BUDGET
+    for sub, offset in reversed(searcher.leaf_searchers()):
+        matcher = query.matcher(sub, context)
+        created, scope = _columns(sub)
+        steps = 0
+        while budget > 0 and matcher.is_active():
+            docnum = matcher.id()
+            if hidden and scope[docnum] in hidden:
+                budget -= 1
+                matcher.next()
+                continue
+            item = (matcher.score() * _recency(now, created[docnum]), -(offset + docnum))
+            if len(heap) < keep:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+            budget -= 1
+            matcher.next()
+            steps += 1
+            if steps % 64 == 0:
+                matcher = matcher.replace()  # drops exhausted sub-matchers, as Whoosh's collectors do
+        if budget <= 0:
+            break
+    return [(score, -neg) for score, neg in sorted(heap, reverse=True)]
+
+
+_COLUMNS: dict[str, tuple[list[int], list[str]]] = {}
+_COLUMNS_LOCK = threading.Lock()
+_MAX_CACHED_SEGMENTS = 256
+
+
+def _columns(sub: Searcher) -> tuple[list[int], list[str]]:
+    """Creation times and scopes of one segment as plain lists (segments never change once written, so the
+    lists are built once per segment; a list index is several times cheaper than a column read)."""
+    reader = sub.reader()
+    segment = reader.segment()
+    key = segment.segment_id() if segment is not None else None
+    cached = _COLUMNS.get(key) if key is not None else None
+    if cached is None:
+        size = reader.doc_count_all()
+        created_col, scope_col = reader.column_reader("created"), reader.column_reader("scope")
+        cached = ([created_col[i] for i in range(size)], [scope_col[i] for i in range(size)])
+        if key is not None:
+            with _COLUMNS_LOCK:
+                if len(_COLUMNS) >= _MAX_CACHED_SEGMENTS:
+                    _COLUMNS.clear()
+                _COLUMNS[key] = cached
+    return cached
 
 
 def _recency(now: float, created: int) -> float:
@@ -155,7 +217,7 @@ def suggest(pool: SearcherPool, text: str, mask_scopes: frozenset[str], limit: i
     parts: list[Query] = [Term("names", w) for w in words[:-1]] + [Prefix("names", words[-1])]
     query = And(parts + [Or([Term("kind", "user"), Term("kind", "group")])])
     with pool.searcher() as searcher:
-        results = searcher.search(query, limit=limit, mask=_mask(mask_scopes))
+        results = searcher.search(_visible(query, mask_scopes), limit=limit)
         return [Hit(*parse_uid(hit["uid"]), round(hit.score, 4)) for hit in results]
 
 
@@ -164,12 +226,12 @@ def user_ids_for_skill(pool: SearcherPool, skill: str, limit: int) -> list[int]:
     words = query_words(check_text(skill))
     if not words:
         return []
-    query = And([_word_query(w, ("skills",)) for w in words] + [Term("kind", "user")])
+    query = And([_word_query(w, "skills") for w in words] + [Term("kind", "user")])
     with pool.searcher() as searcher:
         results = searcher.search(query, limit=limit)
         return [parse_uid(hit["uid"])[1] for hit in results]
 
 
-def _word_query(word: str, fields: tuple[str, ...]) -> Query:
-    stems = sorted(set(_schema["body"].process_text(word, mode="query")))
-    return Or([Term(f, s, boost=FIELD_BOOSTS.get(f, 1.0)) for f in fields for s in stems])
+def _word_query(word: str, fieldname: str) -> Query:
+    stems = sorted(set(_schema[fieldname].process_text(word, mode="query")))
+    return Or([Term(fieldname, s) for s in stems])
