@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,7 @@ from app.users.passwords import check_password_strength
 from app.users.schemas import AdminUserUpdate, UserMe, UserRead, UserRegister, UserUpdate
 
 HANDLE_ATTEMPTS = 5
+FIRST_ACCOUNT_LOCK = 0x72756368  # "ruch": the advisory lock serializing the very first registrations
 # One hash to verify against when the account does not exist, so timing does not reveal emails.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -43,7 +44,7 @@ async def register(session: AsyncSession, settings: Settings, data: UserRegister
     check_password_strength(data.password)
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("This email is already registered")
-    is_first = await session.scalar(select(User.id).limit(1)) is None
+    is_first = await _is_first_account(session)
     password_hash = await hash_password(data.password, settings)
     for _ in range(HANDLE_ATTEMPTS):
         user = User(
@@ -59,9 +60,22 @@ async def register(session: AsyncSession, settings: Settings, data: UserRegister
             if await session.scalar(select(User.id).where(User.email == email)) is not None:
                 raise Conflict("This email is already registered") from exc
             continue  # a concurrent registration took the same handle: pick the next free one
+        if is_first and await session.scalar(select(User.id).where(User.id != user.id).limit(1)) is not None:
+            user.role = "member"  # SQLite: another first sign-up committed before our insert took the write lock
         emit(session, "user.created", actor_id=user.id, subject_user_id=user.id)
         return user
     raise Conflict("Registration is busy; please try again")
+
+
+async def _is_first_account(session: AsyncSession) -> bool:
+    """The first account becomes admin; simultaneous first sign-ups must not all become admins."""
+    if await session.scalar(select(User.id).limit(1)) is not None:
+        return False
+    if (await session.connection()).dialect.name == "postgresql":
+        # Held until commit: the next first-sign-up waits here, then sees the committed first account.
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_ACCOUNT_LOCK})
+        return await session.scalar(select(User.id).limit(1)) is None
+    return True
 
 
 def _check_registration_allowed(settings: Settings, email: str) -> None:

@@ -209,3 +209,10 @@ class TestConcurrentRegistrations:
 
         responses = await asyncio.gather(*[_register(client, "same@example.com", f"Same {i}") for i in range(3)])
         assert sorted(r.status_code for r in responses) == [201, 409, 409]
+
+    async def test_simultaneous_first_accounts_make_one_admin(self, client: httpx.AsyncClient) -> None:
+        import asyncio
+
+        responses = await asyncio.gather(*[_register(client, f"f{i}@example.com", f"First {i}") for i in range(3)])
+        assert [r.status_code for r in responses] == [201] * 3
+        assert sorted(r.json()["role"] for r in responses) == ["admin", "member", "member"]
