@@ -20,10 +20,11 @@ from app.posts.views import comment_views, post_views
 from app.security import Actor
 
 RELATIVE_FOR_DAYS = 7
+JUST_NOW_S = 45
 
 
 def when(moment: datetime | None) -> dict[str, str]:
-    """`datetime` attribute, a relative label ("3 minutes ago" / "il y a 3 minutes") and the full date."""
+    """`datetime` attribute, a relative label ("3 minutes ago" / "il y a 3 minutes"; empty for just now), full date."""
     if moment is None:
         return {"iso": "", "label": "", "full": ""}
     if moment.tzinfo is None:
@@ -31,8 +32,8 @@ def when(moment: datetime | None) -> dict[str, str]:
     locale = current_locale.get()
     delta = moment - datetime.now(UTC)
     full = format_datetime(moment, format="medium", tzinfo=UTC, locale=locale) + " UTC"
-    if abs(delta.total_seconds()) < 45:
-        label = "à l’instant" if locale == "fr" else "just now"
+    if abs(delta.total_seconds()) < JUST_NOW_S:
+        label = ""  # the template says "just now" in the page's language
     elif -delta.days < RELATIVE_FOR_DAYS:
         label = format_timedelta(delta, add_direction=True, locale=locale)
     else:
