@@ -49,7 +49,7 @@ def render(
 ) -> HTMLResponse:
     """Render a page with the shell's context: locale, signed-in member, CSRF field, flash messages."""
     from app import csrf
-    from app.pages.common import FLASH_COOKIE, read_flash, use_locale
+    from app.pages.common import FLASH_COOKIE, clear_stale_session, read_flash, use_locale
 
     actor = getattr(request.state, "actor", None)
     if getattr(request.state, "locale", None) is None:
@@ -67,6 +67,7 @@ def render(
     html = env.get_template(template).render(base)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     csrf.apply_cookie(request, response)
+    clear_stale_session(request, response)
     if request.cookies.get(FLASH_COOKIE):
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
@@ -69,6 +69,7 @@ async def _maybe_actor(request: Request, session: SessionDep) -> Actor | None:
             actor = await users_service.actor_from_token(session, request.app.state.settings, token)
         except Unauthorized:
             actor = None
+            request.state.stale_session = True  # render() and the sign-in redirect clear the cookie
     request.state.actor = actor
     use_locale(request, actor)
     return actor
@@ -117,6 +118,12 @@ def read_flash(request: Request) -> list[dict[str, Any]]:
     except (ValueError, TypeError):
         return []
     return [{"kind": kind, "message": message, "variables": variables}]
+
+
+def clear_stale_session(request: Request, response: Response) -> None:
+    """A revoked or expired session cookie is removed instead of being checked on every page."""
+    if getattr(request.state, "stale_session", False):
+        response.delete_cookie(COOKIE_NAME, path="/")
 
 
 def is_https(request: Request) -> bool:

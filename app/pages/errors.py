@@ -9,7 +9,11 @@ from starlette.types import Receive, Scope, Send
 
 def render_error_page(request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> Response:
     if 300 <= status_code < 400 and headers and "Location" in headers:  # SignInRequired
-        return RedirectResponse(headers["Location"], status_code=status_code)
+        from app.pages.common import clear_stale_session
+
+        response = RedirectResponse(headers["Location"], status_code=status_code)
+        clear_stale_session(request, response)
+        return response
     if status_code == 404 and _member_unknown_yet(request):  # not on 503: the database may be down
         return _MemberErrorPage(request, status_code, detail, headers)
     return _render(request, status_code, detail, headers)

@@ -166,3 +166,5 @@ class TestAuthRedirects:
         await client.post("/api/v1/auth/logout", headers=member.headers)
         r = await b.get("/groups")
         assert r.status_code == 303
+        assert r.headers["set-cookie"].startswith('ruche_session="";') or "ruche_session=;" in r.headers["set-cookie"]
+        assert (await b.get("/signin")).status_code == 200
