@@ -117,3 +117,45 @@ async def _screenshots(page, screenshot, post_id: str) -> None:
             width = await page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], f"{path} scrolls sideways on {viewport_name}: {width}px"
             await screenshot(page, f"conversation-{name}-{viewport_name}")
+
+
+async def test_load_more_in_place_and_mention_keyboard(new_page, live_server):
+    suffix = _letters()
+    author = await _api_member(live_server, f"Paul Prolixe {suffix}")
+    await _api_member(live_server, f"Zoé Zidane {suffix}")
+    await _api_member(live_server, f"Zoltan Zola {suffix}")
+    async with httpx.AsyncClient(base_url=live_server, timeout=10,
+                                 headers={"Authorization": f"Bearer {author['token']}"}) as http:
+        for i in range(23):
+            r = await http.post("/api/v1/posts", json={"body": f"Message {suffix} numéro {i}"})
+            assert r.status_code == 201, r.text
+    page = await new_page()
+    await sign_up(page, f"Lola Lectrice {suffix}")
+    await page.goto("/")
+    cards = page.locator("#feed > .post-card")
+    first_count = await cards.count()
+    assert first_count == 20
+    url = page.url
+    await page.get_by_role("link", name="Load more posts").click()
+    await expect(cards).not_to_have_count(20)
+    total = await cards.count()
+    assert page.url == url and total > 20  # appended in place
+    new_first = cards.nth(20)
+    await expect(new_first).to_be_focused()
+    ids = await page.eval_on_selector_all("#feed > .post-card", "els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids))
+
+    body = page.locator("#f-body")
+    await body.click()
+    await body.press_sequentially("Salut @zo", delay=30)
+    options = page.get_by_role("option")
+    await expect(options.first).to_be_visible()
+    assert await options.count() >= 2
+    await expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    await body.press("ArrowDown")
+    await expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    await expect(body).to_have_attribute("aria-activedescendant", await options.nth(1).get_attribute("id"))
+    await body.press("Escape")
+    await expect(body).to_have_attribute("aria-expanded", "false")
+    await expect(body).to_have_value("Salut @zo")
+    assert page.console_errors == []
