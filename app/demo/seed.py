@@ -58,6 +58,7 @@ class Community:
     order: list[User] = field(default_factory=list)
     groups: dict[str, Group] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    actors: dict[int, Actor] = field(default_factory=dict)
 
     def user(self, key: str) -> User:
         """The member with this key, or a stand-in from those created (`--members` below the cast size)."""
@@ -65,6 +66,12 @@ class Community:
         if found is not None:
             return found
         return self.order[zlib.crc32(key.encode()) % len(self.order)]
+
+    async def actor(self, session: AsyncSession, user: User) -> Actor:
+        """Cached Actor, for the phases where memberships are settled (follows, threads)."""
+        if user.id not in self.actors:
+            self.actors[user.id] = await users_service.build_actor(session, user)
+        return self.actors[user.id]
 
 
 async def seed(settings: Settings, members: int = 60) -> str:
@@ -191,7 +198,7 @@ async def create_follows(session: AsyncSession, community: Community) -> None:
     leaders = community.order[:3]
     total = 0
     for user in community.order:
-        actor = await actor_for(session, user)
+        actor = await community.actor(session, user)
         colleagues = [u for u in community.order if u.department == user.department and u.id != user.id]
         others = [u for u in community.order if u.id != user.id]
         wanted = community.rng.randint(low, high)
@@ -218,7 +225,7 @@ async def create_threads(session: AsyncSession, community: Community) -> None:
         author = community.user(spec.author)
         if group is not None:
             await ensure_member(session, community, spec.group or "", author)
-        actor = await actor_for(session, author)
+        actor = await community.actor(session, author)
         kind = spec.kind
         if kind == "announcement" and not permissions.can_announce_in(actor, group.id if group else None):
             kind = "discussion"  # a stand-in author (small --members) may not announce
@@ -240,9 +247,9 @@ async def create_threads(session: AsyncSession, community: Community) -> None:
 
 async def ensure_member(session: AsyncSession, community: Community, group_key: str, user: User) -> None:
     group = community.groups[group_key]
-    status = await groups_service.my_status(session, await actor_for(session, user), group.id)
-    if status not in groups_service.MEMBER_STATUSES:
+    if group.id not in (await community.actor(session, user)).member_group_ids:
         await add_member(session, community, group_key, user)
+        community.actors.pop(user.id, None)
 
 
 async def _readers(session: AsyncSession, community: Community, spec: PostSpec) -> list[User]:
@@ -263,7 +270,7 @@ async def _comment(
     group = community.groups.get(spec.group or "")
     if group is not None and group.visibility != "public":
         await ensure_member(session, community, spec.group or "", author)
-    actor = await actor_for(session, author)
+    actor = await community.actor(session, author)
     created = await comments_service.create_comment(
         session, actor, post.id, CommentCreate(body=comment.body, parent_id=parent_id)
     )
@@ -274,7 +281,7 @@ async def _comment(
     community.counts["comments"] += 1
     readers = [u for u in await _readers(session, community, spec) if u.id != author.id]
     for reactor in community.rng.sample(readers, min(comment.reactions, len(readers))):
-        await reactions_service.set_comment_reaction(session, await actor_for(session, reactor), created.id, "like")
+        await reactions_service.set_comment_reaction(session, await community.actor(session, reactor), created.id, "like")
         community.counts["reactions"] += 1
     for reply in comment.replies:
         when = await _comment(session, community, spec, post, reply, created.id, when, now)
@@ -288,7 +295,7 @@ async def _react_to_post(
     kinds = [kind for kind, count in spec.reactions for _ in range(count)]
     others = [u for u in readers if u.id != post.author_id]
     for reactor, kind in zip(community.rng.sample(others, min(len(kinds), len(others))), kinds, strict=False):
-        await reactions_service.set_post_reaction(session, await actor_for(session, reactor), post.id, kind)
+        await reactions_service.set_post_reaction(session, await community.actor(session, reactor), post.id, kind)
         community.counts["reactions"] += 1
     span = max((now - when).total_seconds(), 60.0)
     await _backdate(session, when + timedelta(seconds=community.rng.uniform(0, span)),
