@@ -57,11 +57,11 @@ async def test_seeds_sixty_members_roles_profiles_and_groups(client, session, de
     assert me["role"] == "admin" and me["language"] == "fr"
     people = await all_pages(client, "/api/v1/users", admin)
     assert len(people) == 60
-    languages = {p["handle"]: p for p in people}
+    by_handle = {p["handle"]: p for p in people}
     assert {p["department"] for p in people} >= {"Communication", "RH", "HR", "IT", "Marketing", "Finance",
                                                  "Risques", "Juridique", "Innovation"}
     assert all(p["title"] and p["bio"] and p["skills"] and p["location"] for p in people)
-    helene = languages["helene.rousseau"]
+    helene = by_handle["helene.rousseau"]
     assert helene["display_name"] == "Hélène Rousseau" and "veille" in helene["skills"]
     experts = (await client.get("/api/v1/users", params={"skill": "Power BI"}, headers=admin)).json()["items"]
     assert len(experts) >= 4
