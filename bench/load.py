@@ -203,7 +203,7 @@ def table(rows: list[Scenario], ceiling: float) -> str:
             lines.append(f"| {s.name} | {s.shown} | {s.unavailable or 'not run'} | | | | | |")
             continue
         r = s.result
-        ratio = f"{r.rate / ceiling:.2f}" if ceiling else "n/a"
+        ratio = f"{r.rate / ceiling:.1%}" if ceiling else "n/a"
         lines.append(f"| {s.name} | {s.shown} | {r.rate:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.non2xx} | "
                      f"{r.socket_errors} | {ratio} |")
     return "\n".join(lines)
