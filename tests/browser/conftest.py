@@ -6,6 +6,7 @@ would start a second loop in the same thread). Reuse: `live_server` (base URL), 
 (PNG into test-artifacts/), `await sign_up(page, name)`. Mark tests `@pytest.mark.browser`; without
 /usr/bin/chromium they are skipped."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -33,12 +34,16 @@ ADMIN_EMAIL = "ada.admin@example.com"
 
 
 def _free_port() -> int:
-    """RUCHE_BROWSER_PORT when set (shared machines hand out port ranges), else one the OS picks."""
-    if os.environ.get("RUCHE_BROWSER_PORT"):
-        return int(os.environ["RUCHE_BROWSER_PORT"])
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """The first free port from RUCHE_BROWSER_PORT (shared machines hand out ranges of 10), else one the OS picks."""
+    first = int(os.environ.get("RUCHE_BROWSER_PORT") or 0)
+    for port in range(first, first + 10) if first else [0]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(s.getsockname()[1])
+    raise RuntimeError(f"no free port in {first}-{first + 9}")
 
 
 def _browser_database(data_dir: Path) -> str:
@@ -63,10 +68,24 @@ def _recreate_postgres_database(admin_url: str, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """Start `uvicorn app.main:create_app --factory` on a migrated database; yield its base URL."""
+def live_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Start `uvicorn app.main:create_app --factory` on a migrated database; yield its base URL.
+
+    One server per test run, even when another folder imports these fixtures (a second fixture definition
+    would otherwise start a second server on the same `_browser` database)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
+    running = getattr(request.config, "_ruche_live_server", None)
+    if running is not None:
+        yield running
+        return
+    with _serve() as base_url:
+        request.config._ruche_live_server = base_url  # type: ignore[attr-defined]
+        yield base_url
+
+
+@contextlib.contextmanager
+def _serve() -> Iterator[str]:
     data_dir = Path(tempfile.mkdtemp(prefix="ruche-browser-"))
     database_url = _browser_database(data_dir)
     upgrade(async_url(database_url))
