@@ -23,6 +23,8 @@ from app.search.schema import SCHEMA_VERSION, STATE_UID
 log = logging.getLogger("ruche.search")
 GAP_WAIT_S = 3.0
 REBUILD_RESCAN = 1000  # after a rebuild, replay this many recent activities (late commits during the read)
+REBUILD_SEGMENT_DOCS = 20_000
+REBUILD_POOL_MB = 512
 
 
 class Indexer:
@@ -129,9 +131,8 @@ class Indexer:
 
     async def rebuild(self) -> int:
         """Rebuild a new generation from the database, then swap it in; return the documents written."""
-        async with self._lock:
-            async with self.sessionmaker() as session:
-                return await self._rebuild_locked(session)
+        async with self._lock, self.sessionmaker() as session:
+            return await self._rebuild_locked(session)
 
     async def _rebuild_locked(self, session: AsyncSession) -> int:
         count = await rebuild_into(self.store, session)
@@ -144,30 +145,42 @@ class Indexer:
 
 async def rebuild_into(store: IndexStore, session: AsyncSession, progress: Callable[[int], None] | None = None) -> int:
     """Write every document into a new generation and swap it in; the incremental indexer then resumes
-    from the outbox position read before the database was (REBUILD_RESCAN activities earlier)."""
+    from the outbox position read before the database was (REBUILD_RESCAN activities earlier).
+
+    Documents are committed as segments of REBUILD_SEGMENT_DOCS, each sorted in memory: one huge commit would
+    spill Whoosh's pool to disk and spend minutes merging the runs."""
     state = await _rebuild_start_state(session)
     path = await anyio.to_thread.run_sync(store.new_generation)
     ix = await anyio.to_thread.run_sync(store.open, path.name)
-    writer = await anyio.to_thread.run_sync(lambda: ix.writer(limitmb=256))
     count = 0
-    try:
-        async for docs in all_docs(session):
-            await anyio.to_thread.run_sync(_add_all, writer, docs)
-            count += len(docs)
+    pending: list[dict[str, Any]] = []
+    async for docs in all_docs(session):
+        pending.extend(docs)
+        if len(pending) >= REBUILD_SEGMENT_DOCS:
+            await anyio.to_thread.run_sync(_write_segment, ix, pending, None)
+            count += len(pending)
             if progress:
-                progress(len(docs))
-        writer.update_document(uid=STATE_UID, kind="_state", state=state.to_json())
-        await anyio.to_thread.run_sync(writer.commit)
-    except BaseException:
-        writer.cancel()
-        raise
+                progress(len(pending))
+            pending = []
+    await anyio.to_thread.run_sync(_write_segment, ix, pending, state)
+    count += len(pending)
+    if progress and pending:
+        progress(len(pending))
     await anyio.to_thread.run_sync(store.swap, path)
     return count
 
 
-def _add_all(writer: Any, docs: list[dict[str, Any]]) -> None:
-    for doc in docs:
-        writer.add_document(**doc)
+def _write_segment(ix: Index, docs: list[dict[str, Any]], state: IndexState | None) -> None:
+    writer = ix.writer(limitmb=REBUILD_POOL_MB)
+    try:
+        for doc in docs:
+            writer.add_document(**doc)
+        if state is not None:
+            writer.add_document(uid=STATE_UID, kind="_state", state=state.to_json())
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(merge=False)
 
 
 async def _rebuild_start_state(session: AsyncSession) -> IndexState:

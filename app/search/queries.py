@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from whoosh import qparser
 from whoosh.qparser import plugins
-from whoosh.searching import Searcher
 from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query, Term
+from whoosh.searching import Searcher
 
 from app.errors import Invalid
 from app.search.analyzers import fold_word, query_words
@@ -155,9 +155,10 @@ def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str]) -
     context = searcher.context()
     heap: list[tuple[float, int]] = []
     budget = SCAN_BUDGET
-    for sub, offset in reversed(searcher.leaf_searchers()):
+    leaves = [(sub, offset, *_columns(sub)) for sub, offset in searcher.leaf_searchers()]
+    leaves.sort(key=lambda leaf: -leaf[4])  # the segment with the newest document first
+    for sub, offset, created, scope, _newest in leaves:
         matcher = query.matcher(sub, context)
-        created, scope = _columns(sub)
         steps = 0
         while budget > 0 and matcher.is_active():
             docnum = matcher.id()
@@ -180,14 +181,14 @@ def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str]) -
     return [(score, -neg) for score, neg in sorted(heap, reverse=True)]
 
 
-_COLUMNS: dict[str, tuple[list[int], list[str]]] = {}
+_COLUMNS: dict[str, tuple[list[int], list[str], int]] = {}
 _COLUMNS_LOCK = threading.Lock()
 _MAX_CACHED_SEGMENTS = 256
 
 
-def _columns(sub: Searcher) -> tuple[list[int], list[str]]:
-    """Creation times and scopes of one segment as plain lists (segments never change once written, so the
-    lists are built once per segment; a list index is several times cheaper than a column read)."""
+def _columns(sub: Searcher) -> tuple[list[int], list[str], int]:
+    """Creation times and scopes of one segment as plain lists, and its newest time (segments never change once
+    written, so this is built once per segment; a list index is several times cheaper than a column read)."""
     reader = sub.reader()
     segment = reader.segment()
     key = segment.segment_id() if segment is not None else None
@@ -195,7 +196,8 @@ def _columns(sub: Searcher) -> tuple[list[int], list[str]]:
     if cached is None:
         size = reader.doc_count_all()
         created_col, scope_col = reader.column_reader("created"), reader.column_reader("scope")
-        cached = ([created_col[i] for i in range(size)], [scope_col[i] for i in range(size)])
+        created = [created_col[i] for i in range(size)]
+        cached = (created, [scope_col[i] for i in range(size)], max(created, default=0))
         if key is not None:
             with _COLUMNS_LOCK:
                 if len(_COLUMNS) >= _MAX_CACHED_SEGMENTS:

@@ -95,6 +95,14 @@ async def run_indexer(indexer: Indexer, lock: IndexerLock, wake_event: asyncio.E
             pass
 
 
+_active: list[SearchRuntime] = []
+
+
+def active() -> SearchRuntime | None:
+    """This process's search runtime, for services reached without the app (the people directory)."""
+    return _active[-1] if _active else None
+
+
 async def start(app: Any) -> None:
     settings = app.state.settings
     store = IndexStore(search_root(settings))
@@ -102,6 +110,7 @@ async def start(app: Any) -> None:
     runtime = SearchRuntime(store, SearcherPool(store, SEARCH_THREADS), anyio.CapacityLimiter(SEARCH_THREADS))
     runtime.loop = asyncio.get_running_loop()
     app.state.search = runtime
+    _active.append(runtime)
     if settings.SEARCH_INDEXER == "off":
         return
     runtime.indexer = Indexer(store, app.state.sessionmaker)
@@ -114,6 +123,8 @@ async def stop(app: Any) -> None:
     runtime: SearchRuntime | None = getattr(app.state, "search", None)
     if runtime is None:
         return
+    if runtime in _active:
+        _active.remove(runtime)
     if runtime.wake in app.state.after_commit:
         app.state.after_commit.remove(runtime.wake)
     if runtime.task is not None:

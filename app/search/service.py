@@ -4,7 +4,7 @@ the database with the one visibility rule, and shape the results."""
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import anyio
@@ -19,6 +19,7 @@ from app.posts.models import Comment, Post
 from app.ratelimit import Limiter, enforce
 from app.schemas import cursor_int, decode_cursor, encode_cursor
 from app.search import queries
+from app.search.analyzers import query_words, word_stems
 from app.search.highlight import plain_title, snippet
 from app.search.index import SearchUnavailable
 from app.search.runtime import SearchRuntime
@@ -94,15 +95,28 @@ async def suggest(
     return out
 
 
-async def user_ids_for_skill(runtime: SearchRuntime | None, skill: str) -> list[int] | None:
-    """Members whose skills match (accents folded, French/English stems); None when the index is unavailable,
-    so the directory falls back to its SQL match."""
+async def user_ids_for_skill(session: AsyncSession, runtime: SearchRuntime | None, skill: str) -> list[int] | None:
+    """Members with a skill matching `skill` with accents folded and French/English stems ("communautés" finds
+    "Communauté"); None when the index is unavailable, so the directory keeps its SQL match alone.
+
+    The index only proposes candidates: each one's skills are re-read from the database and matched again, so a
+    stale index (a skill just removed) never adds a member."""
     if runtime is None:
         return None
     try:
-        return await _run(runtime, queries.user_ids_for_skill, runtime.pool, skill, SKILL_LIMIT)
+        candidates = await _run(runtime, queries.user_ids_for_skill, runtime.pool, skill, SKILL_LIMIT)
     except (Unavailable, Invalid):
         return None
+    wanted = [set(word_stems(w)) for w in query_words(skill)]
+    if not candidates or not wanted:
+        return []
+    skills = await users_service.skills_of(session, candidates)
+    return [uid for uid in candidates if any(_skill_matches(s, wanted) for s in skills.get(uid, []))]
+
+
+def _skill_matches(skill: str, wanted: list[set[str]]) -> bool:
+    stems = {stem for word in query_words(skill) for stem in word_stems(word)}
+    return all(stems & word for word in wanted)
 
 
 async def mask_scopes(session: AsyncSession, actor: Actor) -> frozenset[str]:
@@ -138,13 +152,13 @@ def _timestamp(value: str | None, *, end_of_day: bool) -> int | None:
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
-            moment = datetime.combine(day + timedelta(days=1) if end_of_day else day, time(), timezone.utc)
+            moment = datetime.combine(day + timedelta(days=1) if end_of_day else day, time(), UTC)
             return max(0, int(moment.timestamp()) - (1 if end_of_day else 0))
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise Invalid(queries.N_("Dates are written YYYY-MM-DD.")) from exc
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return max(0, int(moment.timestamp()))
 
 

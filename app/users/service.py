@@ -353,7 +353,9 @@ async def directory(
             )
         )
     if skill and skill.strip():
-        stmt = stmt.where(User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key == fold(skill.strip()))))
+        exact = User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key == fold(skill.strip())))
+        stemmed = await _indexed_skill_matches(session, skill.strip())
+        stmt = stmt.where(exact if stemmed is None else or_(exact, User.id.in_(stemmed)))
     if department and department.strip():
         stmt = stmt.where(User.department_key.like(f"%{_escape_like(fold(department.strip()))}%", escape="\\"))
     position = decode_cursor(cursor)
@@ -366,6 +368,14 @@ async def directory(
         users = users[:limit]
         next_cursor = encode_cursor({"n": users[-1].name_key, "i": users[-1].id})
     return await summaries_with_counts(session, actor, users), next_cursor
+
+
+async def _indexed_skill_matches(session: AsyncSession, skill: str) -> list[int] | None:
+    """Members the search index matches on `skill` (accents folded, French/English stems; re-checked against
+    their current skills); None when the index is unavailable: the exact SQL match then works alone."""
+    from app.search import runtime as search_runtime, service as search_service  # late: search imports users
+
+    return await search_service.user_ids_for_skill(session, search_runtime.active(), skill)
 
 
 def _escape_like(text: str) -> str:

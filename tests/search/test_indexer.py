@@ -109,7 +109,7 @@ class TestCrashSafety:
         assert 0 < reached < newest, "the kill should land before the end of the outbox"
 
         again = _indexer(tmp_path, database_url, "--exit-when-idle")
-        out, err = again.communicate(timeout=120)
+        _, err = again.communicate(timeout=120)
         assert again.returncode == 0, err
         uids, last_id = _indexed(root)
         assert len(uids) == len(set(uids)), "a document was indexed twice"

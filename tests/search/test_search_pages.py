@@ -114,17 +114,32 @@ class TestSuggest:
 
 
 class TestSkillSearch:
-    async def test_user_ids_for_skill_folds_and_stems(self, app: Any, register: Any, runtime: Any,
-                                                      index_now: Any) -> None:
+    async def test_user_ids_for_skill_folds_stems_and_rechecks_the_database(
+        self, app: Any, client: httpx.AsyncClient, register: Any, runtime: Any, index_now: Any
+    ) -> None:
         from app.search import service
 
         zoe = await register("Zoé", "zoe@example.com", skills=["Communautés", "Gestion de projet"])
         await register("Paul", "paul@example.com", skills=["Finance"])
         await index_now()
-        assert await service.user_ids_for_skill(runtime, "communaute") == [zoe.id]
-        assert await service.user_ids_for_skill(runtime, "projets") == [zoe.id]
-        assert await service.user_ids_for_skill(runtime, "cuisine") == []
-        assert await service.user_ids_for_skill(None, "communaute") is None
+        async with app.state.sessionmaker() as session:
+            assert await service.user_ids_for_skill(session, runtime, "communaute") == [zoe.id]
+            assert await service.user_ids_for_skill(session, runtime, "projets") == [zoe.id]
+            assert await service.user_ids_for_skill(session, runtime, "cuisine") == []
+            assert await service.user_ids_for_skill(session, None, "communaute") is None
+        r = await client.patch("/api/v1/users/me", json={"skills": ["Cuisine"]}, headers=zoe.headers)
+        assert r.status_code == 200
+        async with app.state.sessionmaker() as session:  # index not updated yet: the database decides
+            assert await service.user_ids_for_skill(session, runtime, "communaute") == []
+
+    async def test_directory_skill_filter_uses_the_index(
+        self, client: httpx.AsyncClient, register: Any, runtime: Any, index_now: Any
+    ) -> None:
+        zoe = await register("Zoé", "zoe@example.com", skills=["Communautés"])
+        await index_now()
+        r = await client.get("/api/v1/users", params={"skill": "communaute"}, headers=zoe.headers)
+        assert r.status_code == 200
+        assert [u["id"] for u in r.json()["items"]] == [zoe.id]
 
 
 def test_ids_helper_refuses_errors() -> None:
