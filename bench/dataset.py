@@ -20,6 +20,7 @@ from app.text import fold, slugify
 BENCH_PASSWORD = "bench-password-2026"
 DEFAULT_END = datetime(2026, 11, 1, tzinfo=UTC)
 COMPANY_WIDE_SHARE = 0.35  # share of posts outside any group
+MENTION_SHARE = 0.05  # posts that @mention one or two readers
 REPLY_SHARE = 0.25  # share of comments answering an earlier top-level comment
 POST_REACTION_SHARE = 0.75  # the rest of the reactions go to comments
 
@@ -34,6 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "posts": ("id", "author_id", "group_id", "kind", "title", "body", "body_html", "created_at", "edited_at",
               "deleted_at", "hidden_at", "comment_count", "reaction_count"),
     "post_topics": ("post_id", "topic"),
+    "post_mentions": ("post_id", "user_id"),
     "comments": ("id", "post_id", "parent_id", "author_id", "body", "body_html", "created_at", "edited_at",
                  "deleted_at", "reaction_count"),
     "reactions": ("id", "user_id", "post_id", "comment_id", "kind", "created_at"),
@@ -101,6 +103,9 @@ class _Plan:
     post_author: list[int] = field(default_factory=list)
     post_ts: list[float] = field(default_factory=list)
     post_topics: dict[int, list[str]] = field(default_factory=dict)
+    post_mentions: dict[int, list[int]] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)  # display names and handles, by user id - 1
+    handles: list[str] = field(default_factory=list)
     comment_count: list[int] = field(default_factory=list)
     comments: list[tuple[float, int, int, int | None]] = field(default_factory=list)  # ts, post, author, parent
     reactions: list[tuple[int, int | None, int | None, float]] = field(default_factory=list)
@@ -117,6 +122,7 @@ class Dataset:
         self.end_ts = sizes.end.timestamp()
         self.start_ts = self.end_ts - sizes.days * 86400
         self.plan = _Plan()
+        self._plan_people()
         self._plan_memberships()
         self._plan_posts()
         self._plan_comments()
@@ -135,11 +141,19 @@ class Dataset:
             "users": s.members, "user_skills": sum(_skill_count(i) for i in range(1, s.members + 1)),
             "groups": s.groups, "group_memberships": len(p.memberships),
             "follows": s.members * min(s.follows, max(s.members - 1, 0)), "posts": s.posts,
-            "post_topics": sum(len(t) for t in p.post_topics.values()), "comments": len(p.comments),
+            "post_topics": sum(len(t) for t in p.post_topics.values()),
+            "post_mentions": sum(len(m) for m in p.post_mentions.values()), "comments": len(p.comments),
             "reactions": len(p.reactions),
         }[table]
 
     # Planning: who is where, what gets comments and reactions
+
+    def _plan_people(self) -> None:
+        rng = self._rng("names")
+        for i in range(1, self.sizes.members + 1):
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            self.plan.names.append(name)
+            self.plan.handles.append(f"{slugify(name, max_length=30, sep='.')}.{i}")
 
     def _plan_memberships(self) -> None:
         s, p, rng = self.sizes, self.plan, self._rng("memberships")
@@ -178,6 +192,11 @@ class Dataset:
             p.post_ts.append(self.start_ts + span * (i + rng.random() * 0.9) / max(s.posts, 1))
             if rng.random() < 0.25:
                 p.post_topics[i + 1] = sorted(set(rng.sample(TOPICS, rng.randint(1, 2))))
+            if rng.random() < MENTION_SHARE:
+                readers = self._readers(group)
+                mentioned = {rng.choice(readers) for _ in range(rng.randint(1, 2))} - {p.post_author[-1]}
+                if mentioned:
+                    p.post_mentions[i + 1] = sorted(mentioned)
 
     def _plan_comments(self) -> None:
         s, p, rng = self.sizes, self.plan, self._rng("comments")
@@ -234,8 +253,7 @@ class Dataset:
         s, rng = self.sizes, self._rng("users")
         joined = _dt(self.start_ts - 30 * 86400)
         for i in range(1, s.members + 1):
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            handle = f"{slugify(name, max_length=30, sep='.')}.{i}"
+            name, handle = self.plan.names[i - 1], self.plan.handles[i - 1]
             role = "admin" if i == 1 else "moderator" if i == s.members and i > 3 else (
                 "communicator" if i == s.members - 1 and i > 3 else "member")
             bio = _sentence(rng, 8, 20) if rng.random() < 0.5 else ""
@@ -289,6 +307,8 @@ class Dataset:
             elif roll < 0.3:
                 title = _sentence(rng, 4, 8, end="")
             body = _sentence(rng, 12, 70)
+            if post_id in p.post_mentions:
+                body += " " + " ".join(f"@{p.handles[u - 1]}" for u in p.post_mentions[post_id])
             if post_id in p.post_topics:
                 body += " " + " ".join(f"#{t}" for t in p.post_topics[post_id])
             created = _dt(p.post_ts[index])
@@ -302,6 +322,11 @@ class Dataset:
         for post_id in sorted(self.plan.post_topics):
             for topic in self.plan.post_topics[post_id]:
                 yield (post_id, topic)
+
+    def _rows_post_mentions(self) -> Iterator[tuple[Any, ...]]:
+        for post_id in sorted(self.plan.post_mentions):
+            for user_id in self.plan.post_mentions[post_id]:
+                yield (post_id, user_id)
 
     def _rows_comments(self) -> Iterator[tuple[Any, ...]]:
         rng = self._rng("comment_text")

@@ -5,10 +5,10 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bench.dataset import BENCH_PASSWORD, Dataset, Sizes, bench_email, fingerprint
+from bench.dataset import BENCH_PASSWORD, TABLES, Dataset, Sizes, bench_email, fingerprint
 from bench.generate import NotEmpty, load
 
-TINY = Sizes(members=12, groups=5, posts=60, comments=150, reactions=120, follows=3, group_joins=2)
+TINY = Sizes(members=12, groups=5, posts=200, comments=150, reactions=120, follows=3, group_joins=2)
 HASH = "$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$not-a-real-hash"
 
 
@@ -22,17 +22,17 @@ class TestDataset:
 
     def test_counts_match_the_rows(self) -> None:
         dataset = Dataset(TINY, HASH)
-        for table in ("users", "user_skills", "groups", "group_memberships", "follows", "posts", "post_topics",
-                      "comments", "reactions"):
+        for table in TABLES:
             assert sum(1 for _ in dataset.rows(table)) == dataset.count(table), table
-        assert dataset.count("posts") == 60 and dataset.count("comments") == 150
+        assert dataset.count("posts") == 200 and dataset.count("comments") == 150
+        assert dataset.count("post_mentions") > 0 and dataset.count("post_topics") > 0
 
 
 class TestLoad:
     async def test_loads_consistent_counters_and_the_app_keeps_inserting(self, app: Any, client: Any,
                                                                           database_url: str) -> None:
         written = await load(database_url, TINY, quiet=True, settings=app.state.settings)
-        assert written["posts"] == 60 and written["comments"] == 150 and written["users"] == 12
+        assert written["posts"] == 200 and written["comments"] == 150 and written["users"] == 12
         async with app.state.engine.connect() as conn:
             wrong_comments = await conn.scalar(text(
                 "SELECT count(*) FROM posts p WHERE p.comment_count != "
@@ -43,11 +43,14 @@ class TestLoad:
             wrong_comment_reactions = await conn.scalar(text(
                 "SELECT count(*) FROM comments c WHERE c.reaction_count != "
                 "(SELECT count(*) FROM reactions r WHERE r.comment_id = c.id)"))
+            unwritten_mentions = await conn.scalar(text(
+                "SELECT count(*) FROM post_mentions m JOIN users u ON u.id = m.user_id JOIN posts p ON p.id = m.post_id "
+                "WHERE p.body NOT LIKE '%@' || u.handle || '%'"))
             outsiders = await conn.scalar(text(
                 "SELECT count(*) FROM posts p WHERE p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
                 "group_memberships m WHERE m.group_id = p.group_id AND m.user_id = p.author_id "
                 "AND m.status IN ('member', 'animator'))"))
-        assert (wrong_comments, wrong_reactions, wrong_comment_reactions, outsiders) == (0, 0, 0, 0)
+        assert (wrong_comments, wrong_reactions, wrong_comment_reactions, outsiders, unwritten_mentions) == (0,) * 5
 
         token = await client.post("/api/v1/auth/token", data={"username": bench_email(2), "password": BENCH_PASSWORD})
         assert token.status_code == 200, token.text
