@@ -26,6 +26,8 @@ pages = APIRouter(tags=["pages"], include_in_schema=False)
 MAX_COMMENT_PAGES = 10  # 1,000 comments on one page; beyond that the API pages them
 COMPOSER_FIELDS = {"title": MAX_TITLE, "body": MAX_POST_BODY, "group_id": 20, "kind": 20}
 _CONFLICTS = {"You just posted the same message": N_("You just published the same message.")}
+# 403 details raised by the posts services on these pages, translated by the error page.
+SERVICE_DETAILS = (N_("You cannot delete this post"), N_("You cannot delete this comment"))
 
 
 @pages.get("/posts/new")

@@ -186,6 +186,14 @@ class TestPostPage:
         assert (await c.get(f"{url}/edit")).status_code == 403
         assert (await c.post_form(url, f"{url}/edit", {"body": "Piraté"})).status_code == 403
 
+    async def test_refused_delete_is_explained_in_french(self, bob, member_browser, client):
+        bob_member, _ = bob
+        post = await _api_post(client, bob_member, "Message de Bob")
+        _, fr = await member_browser("Fanny Française", lang="fr-FR,fr;q=0.9")
+        r = await fr.post_form(f"/posts/{post['id']}", f"/posts/{post['id']}/delete")
+        assert r.status_code == 403
+        assert "Vous ne pouvez pas supprimer ce message" in r.text
+
     async def test_author_edits_then_deletes(self, bob, client):
         bob_member, b = bob
         post = await _api_post(client, bob_member, "Premier jet")
