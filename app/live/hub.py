@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -35,49 +36,78 @@ PING = json.dumps({"type": "ping"})
 
 
 class Connection:
+    """One socket: a bounded queue of serialized events, drained in order by the socket's handler.
+
+    Small on purpose (slots, a deque and one waiter future, no task of its own): thousands are idle at once."""
+
+    __slots__ = ("websocket", "actor", "token", "items", "maxsize", "last_id", "floor", "closed", "close_code",
+                 "_waiter")
+
     def __init__(self, websocket: WebSocket, actor: Actor, token: str, queue_size: int) -> None:
         self.websocket = websocket
         self.actor = actor
         self.token = token
-        self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue(maxsize=queue_size)
+        self.items: deque[tuple[int, str]] = deque()
+        self.maxsize = queue_size
         self.last_id = 0  # highest event id queued: a later copy of it is never queued
         self.floor = 0  # the client already has every event up to here (its `since`): skip them
-        self.closed = asyncio.Event()
+        self.closed = False
         self.close_code: int | None = None
+        self._waiter: asyncio.Future[None] | None = None
 
     def offer(self, event_id: int, text: str) -> None:
-        if self.closed.is_set() or event_id <= self.last_id:
+        if self.closed or event_id <= self.last_id:
             return
         self.last_id = event_id
-        try:
-            self.queue.put_nowait((event_id, text))
-        except asyncio.QueueFull:
+        if len(self.items) >= self.maxsize:
             self.kill(CLOSE_SLOW)
+            return
+        self.items.append((event_id, text))
+        self._wake()
 
     def offer_control(self, text: str) -> None:
-        with contextlib.suppress(asyncio.QueueFull):
-            self.queue.put_nowait((0, text))
+        if not self.closed and len(self.items) < self.maxsize:
+            self.items.append((0, text))
+            self._wake()
 
     def kill(self, code: int) -> None:
         """Ask the connection's handler to close with `code` (it owns the socket)."""
-        if not self.closed.is_set():
+        if not self.closed:
             self.close_code = code
-            self.closed.set()
+            self.closed = True
+            self._wake()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def next(self) -> str | None:
+        """The next text to send, in order; None once the connection is closed."""
+        while True:
+            if self.closed:
+                return None
+            while self.items:
+                event_id, text = self.items.popleft()
+                if not event_id or event_id > self.floor:
+                    return text
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
 
     async def send(self, text: str, timeout: float) -> bool:
         try:
-            await asyncio.wait_for(self.websocket.send_text(text), timeout)
+            async with asyncio.timeout(timeout):
+                await self.websocket.send_text(text)
             return True
         except Exception:  # timeout, peer gone
             self.kill(CLOSE_SLOW)
             return False
 
     async def pump(self, timeout: float) -> None:
-        """Send queued events in order; the handler cancels this task when the connection closes."""
-        while True:
-            event_id, text = await self.queue.get()
-            if event_id and event_id <= self.floor:
-                continue
+        """Send queued events in order until the connection closes or a send fails."""
+        while (text := await self.next()) is not None:
             if not await self.send(text, timeout):
                 return
 

@@ -100,12 +100,12 @@ def _parse_since(value: Any) -> int | None:
 
 
 async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: int) -> None:
+    """Replay, then send queued events in this coroutine; one reader task watches the inbound side."""
     settings = app.state.settings
     first_since: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
     if since is not None:
         first_since.set_result(since)
     reader = asyncio.create_task(_read(conn, settings, first_since))
-    pump: asyncio.Task[None] | None = None
     try:
         if since is None:
             with contextlib.suppress(TimeoutError):
@@ -117,16 +117,11 @@ async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: 
                               settings.LIVE_SEND_TIMEOUT_S)
             if not ok:
                 return
-        pump = asyncio.create_task(conn.pump(settings.LIVE_SEND_TIMEOUT_S))
-        closed = asyncio.create_task(conn.closed.wait())
-        await asyncio.wait({pump, reader, closed}, return_when=asyncio.FIRST_COMPLETED)
-        closed.cancel()
+        await conn.pump(settings.LIVE_SEND_TIMEOUT_S)
     finally:
-        for task in (reader, pump):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reader
 
 
 async def _read(conn: Connection, settings: Any, first_since: "asyncio.Future[int | None]") -> None:
@@ -151,8 +146,7 @@ async def _read(conn: Connection, settings: Any, first_since: "asyncio.Future[in
             _handle(conn, data, first_since)
     except (WebSocketDisconnect, RuntimeError):
         pass
-    if not conn.closed.is_set():
-        conn.kill(1000)
+    conn.kill(1000)
 
 
 def _handle(conn: Connection, data: str | bytes, first_since: "asyncio.Future[int | None]") -> None:

@@ -73,9 +73,11 @@ class Cluster:
     """`processes` app servers on one database and one Redis (`redis` URL, None: in-process bus)."""
 
     def __init__(self, processes: int = 2, redis: str | None = None, workers: int = 1,
-                 extra_env: dict[str, str] | None = None) -> None:
+                 extra_env: dict[str, str] | None = None, database: str | None = None) -> None:
         self.data_dir = Path(tempfile.mkdtemp(prefix="ruche-live-"))
-        self.database_url = database_url(self.data_dir)
+        if database and database.startswith("postgres"):
+            _recreate_postgres(database)
+        self.database_url = database or database_url(self.data_dir)
         self.redis = redis
         self.prefix = f"ruche-test-{uuid.uuid4().hex[:8]}"  # pub/sub is global across Redis DB numbers
         self.ports = [free_port() for _ in range(processes)]
@@ -117,7 +119,8 @@ class Cluster:
             self.logs.append(log)
             self.procs.append(subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
-                 "--port", str(port), "--ws-max-size", str(64 * 1024), "--no-access-log",
+                 "--port", str(port), "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
+                 "--ws-max-size", str(64 * 1024), "--no-access-log",
                  "--workers", str(self.workers), "--timeout-graceful-shutdown", "5"],
                 cwd=ROOT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
             ))

@@ -27,7 +27,7 @@ def cluster() -> Iterator[Cluster]:
         c.stop()
 
 
-async def next_event(sock: Any, timeout: float = 3.0) -> dict[str, Any]:
+async def next_event(sock: Any, timeout: float = 6.0) -> dict[str, Any]:
     while True:
         data = json.loads(await asyncio.wait_for(sock.recv(), timeout))
         if data.get("type") != "ping":

@@ -1,0 +1,50 @@
+"""In Chromium: a post made by A appears on B's open home page without a reload; the bell counts a mention."""
+
+import pytest
+
+from tests.browser.conftest import browser, live_server, new_page, screenshot, sign_up  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+async def test_new_post_appears_on_another_members_open_home_page(new_page, screenshot):  # noqa: F811
+    alice = await new_page()
+    await sign_up(alice, "Alice Martin")
+    bruno = await new_page(locale="fr-FR")
+    await sign_up(bruno, "Bruno Petit")
+    await bruno.goto("/")
+    await bruno.wait_for_function("document.getElementById('live-config') !== null")
+    await bruno.wait_for_timeout(800)  # the socket connects after the page's scripts run
+
+    await alice.goto("/")
+    await alice.locator("#f-body").fill("Le lancement est demain, merci à @bruno.petit !")
+    await alice.locator("form.composer-form button[type=submit]").click()
+    await alice.wait_for_load_state()
+
+    bar = bruno.locator("[data-live-show]")
+    await bar.wait_for(state="visible", timeout=5000)
+    assert (await bar.text_content()).strip() == "1 nouvelle publication"
+    await screenshot(bruno, "live-new-posts-bar")
+    await bar.click()
+    card = bruno.locator("#feed > .post-card").first
+    await card.wait_for()
+    assert "Le lancement est demain" in await card.text_content()
+    assert await bar.is_hidden()
+    focused = await bruno.evaluate("document.activeElement && document.activeElement.classList.contains('post-card')")
+    assert focused
+
+    count = bruno.locator("[data-unread-count]")
+    await count.wait_for(state="visible", timeout=5000)
+    assert (await count.text_content()).strip() == "1"
+    bell = bruno.locator("#notif-button")
+    await bell.focus()
+    await bruno.keyboard.press("Enter")
+    assert await bell.get_attribute("aria-expanded") == "true"
+    item = bruno.locator("[data-notif-list] a").first
+    await item.wait_for()
+    assert "Alice Martin vous a mentionné" in await item.text_content()
+    await screenshot(bruno, "live-bell-open")
+    await bruno.keyboard.press("Escape")
+    assert await bell.get_attribute("aria-expanded") == "false"
+    assert not bruno.console_errors, bruno.console_errors
+    assert not alice.console_errors, alice.console_errors
