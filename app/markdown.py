@@ -22,7 +22,8 @@ MAX_CANDIDATES = 100  # bounds the database lookup for a body full of @words
 # "@handle" not glued to a word, a dot or another "@" (so e-mail addresses are not mentions).
 MENTION_RE = re.compile(r"(?<![\w.@])@([A-Za-z0-9][A-Za-z0-9._-]{1,39})")
 # "#topic" not glued to a word or "&" (entities, "C#"): Unicode letters, digits, "_" and "-".
-TOPIC_RE = re.compile(r"(?<![\w&#/])#([^\W][\w-]*)", re.UNICODE)
+# Combining accents are accepted so a topic typed in decomposed form ("e" + U+0301) is read whole, then composed.
+TOPIC_RE = re.compile(r"(?<![\w&#/])#([^\W][\w\u0300-\u036f-]*)", re.UNICODE)
 TOPIC_NAME_RE = re.compile(r"^[\w-]{1,60}$", re.UNICODE)
 
 ALLOWED_TAGS = {

@@ -121,6 +121,9 @@ class TestTopics:
         parsed = markdown.parse("#Lancement #ÉquipeRH #sécurité_2024 #end- et #Lancement encore")
         assert parsed.topics == ["lancement", "équiperh", "sécurité_2024", "end"]
 
+    def test_decomposed_accents_are_composed(self) -> None:
+        assert markdown.parse("#E\u0301quipe").topics == ["\u00e9quipe"]
+
     def test_not_topics(self) -> None:
         parsed = markdown.parse("C# and `#code` and https://e.fr/#frag and [#linked](https://e.fr) a#b &#35;")
         assert parsed.topics == []
