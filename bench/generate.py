@@ -42,7 +42,8 @@ async def load(database_url: str, sizes: Sizes, *, password_hash: str | None = N
     dataset = Dataset(sizes, password_hash)
     url = make_url(async_url(database_url))
     if url.get_backend_name() == "sqlite":
-        return _load_sqlite(url.database or "", dataset, quiet)
+        # In a thread: the caller's event loop (the app in tests) must keep running to release its own locks.
+        return await asyncio.to_thread(_load_sqlite, url.database or "", dataset, quiet)
     return await _load_postgres(url.set(drivername="postgresql").render_as_string(hide_password=False),
                                 dataset, quiet)
 
