@@ -78,14 +78,17 @@ def _split_children(children: list[Token], env: dict[str, Any]) -> list[Token]:
 
 def _split_text(text: str, env: dict[str, Any]) -> list[Token]:
     pieces: list[tuple[int, int, str, str]] = []
+    in_mention = bytearray(len(text))  # positions covered by a mention: "#" there is not a topic
     for match in MENTION_RE.finditer(text):
         handle = match.group(1).rstrip(".-_").lower()
         if len(handle) >= 2:
-            pieces.append((match.start(), match.start() + 1 + len(handle), "mention", handle))
+            end = match.start() + 1 + len(handle)
+            pieces.append((match.start(), end, "mention", handle))
+            in_mention[match.start():end] = b"\x01" * (end - match.start())
     if env.get("topics_enabled"):
         for match in TOPIC_RE.finditer(text):
             topic = normalize_topic(match.group(1))
-            if topic is not None and not _overlaps(pieces, match.start()):
+            if topic is not None and not in_mention[match.start()]:
                 end = match.start() + 1 + len(match.group(1).rstrip("-_"))
                 pieces.append((match.start(), end, "topic", topic))
     pieces.sort()
@@ -107,10 +110,6 @@ def _split_text(text: str, env: dict[str, Any]) -> list[Token]:
     if position < len(text):
         tokens.append(_text(text[position:]))
     return tokens
-
-
-def _overlaps(pieces: list[tuple[int, int, str, str]], index: int) -> bool:
-    return any(start <= index < end for start, end, _, _ in pieces)
 
 
 def _remember(env: dict[str, Any], key: str, value: str) -> None:

@@ -1,6 +1,7 @@
 """Markdown rendering: sanitization against XSS, links, @mentions and #topics."""
 
 import re
+import time
 from html.parser import HTMLParser
 from typing import Any
 
@@ -102,6 +103,12 @@ class TestSanitization:
     def test_images_become_links(self) -> None:
         html = markdown.render("![Chart](https://e.fr/c.png)")
         assert html == '<p><a href="https://e.fr/c.png" rel="noopener noreferrer nofollow">Chart</a></p>\n'
+
+    def test_a_body_full_of_tags_renders_quickly(self) -> None:
+        started = time.perf_counter()
+        for body in ("#ab " * 5000, "@ab " * 5000, "#ab-@cd " * 2500):
+            markdown.parse(body).render({"ab"})
+        assert time.perf_counter() - started < 5  # quadratic matching took seconds per body
 
     def test_deep_nesting_does_not_fail(self) -> None:
         assert_safe(markdown.render(">" * 20_000 + " x"))
