@@ -21,7 +21,8 @@ from app.search.schema import TEXT_FIELD, build_schema, parse_uid
 
 MAX_QUERY_CHARS = 256
 MAX_QUERY_TERMS = 16
-SCAN_BUDGET = 2500  # candidates scored per query at most (see _scan)
+SMALL_KINDS = ("user", "group")
+SCAN_BUDGET = 2000  # candidates scored per query at most (see _scan)
 HALF_LIFE_DAYS = 180.0
 MIN_RECENCY = 0.25
 MAX_TS = 2**40
@@ -117,7 +118,7 @@ def _visible(query: Query, hidden_scopes: frozenset[str]) -> Query:
 
 def _constrained(req: SearchRequest) -> Query:
     parts: list[Query] = [req.query]
-    if req.kind:
+    if req.kind in SMALL_KINDS:  # few documents: intersecting with their posting list is cheap
         parts.append(Term("kind", req.kind))
     if req.group_id is not None:
         parts.append(Term("group", str(req.group_id)))
@@ -133,7 +134,8 @@ def execute(pool: SearcherPool, req: SearchRequest) -> tuple[list[Hit], bool]:
     """The hits of one page, best first, and whether more follow."""
     keep = req.offset + req.limit + 1
     with pool.searcher() as searcher:
-        ranked = _scan(searcher, _constrained(req), keep, req.mask_scopes)
+        kind = req.kind if req.kind and req.kind not in SMALL_KINDS else None
+        ranked = _scan(searcher, _constrained(req), keep, req.mask_scopes, kind)
         page = [
             Hit(*parse_uid(searcher.stored_fields(docnum)["uid"]), round(score, 4))
             for score, docnum in ranked[req.offset:req.offset + req.limit]
@@ -141,7 +143,8 @@ def execute(pool: SearcherPool, req: SearchRequest) -> tuple[list[Hit], bool]:
     return page, len(ranked) > req.offset + req.limit
 
 
-def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str]) -> list[tuple[float, int]]:
+def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str],
+          kind: str | None = None) -> list[tuple[float, int]]:
     """(BM25 x recency, docnum) of the best `keep` visible matches among at most SCAN_BUDGET candidates.
 
     Visibility is the server-built group filter: a candidate whose scope (column read, no scoring) is hidden
@@ -156,13 +159,13 @@ def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str]) -
     heap: list[tuple[float, int]] = []
     budget = SCAN_BUDGET
     leaves = [(sub, offset, *_columns(sub)) for sub, offset in searcher.leaf_searchers()]
-    leaves.sort(key=lambda leaf: -leaf[4])  # the segment with the newest document first
-    for sub, offset, created, scope, _newest in leaves:
+    leaves.sort(key=lambda leaf: -leaf[4])  # type: ignore[operator]  # the segment with the newest document first
+    for sub, offset, created, scope, _newest, kinds in leaves:
         matcher = query.matcher(sub, context)
         steps = 0
         while budget > 0 and matcher.is_active():
             docnum = matcher.id()
-            if hidden and scope[docnum] in hidden:
+            if (hidden and scope[docnum] in hidden) or (kind and kinds[docnum] != kind):
                 budget -= 1
                 matcher.next()
                 continue
@@ -181,13 +184,13 @@ def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str]) -
     return [(score, -neg) for score, neg in sorted(heap, reverse=True)]
 
 
-_COLUMNS: dict[str, tuple[list[int], list[str], int]] = {}
+_COLUMNS: dict[str, tuple[list[int], list[str], int, list[str]]] = {}
 _COLUMNS_LOCK = threading.Lock()
 _MAX_CACHED_SEGMENTS = 256
 
 
-def _columns(sub: Searcher) -> tuple[list[int], list[str], int]:
-    """Creation times and scopes of one segment as plain lists, and its newest time (segments never change once
+def _columns(sub: Searcher) -> tuple[list[int], list[str], int, list[str]]:
+    """Creation times, scopes and kinds of one segment as plain lists, and its newest time (segments never change once
     written, so this is built once per segment; a list index is several times cheaper than a column read)."""
     reader = sub.reader()
     segment = reader.segment()
@@ -195,9 +198,9 @@ def _columns(sub: Searcher) -> tuple[list[int], list[str], int]:
     cached = _COLUMNS.get(key) if key is not None else None
     if cached is None:
         size = reader.doc_count_all()
-        created_col, scope_col = reader.column_reader("created"), reader.column_reader("scope")
-        created = [created_col[i] for i in range(size)]
-        cached = (created, [scope_col[i] for i in range(size)], max(created, default=0))
+        columns = [reader.column_reader(name) for name in ("created", "scope", "kind")]
+        created, scope, kind = ([column[i] for i in range(size)] for column in columns)
+        cached = (created, scope, max(created, default=0), kind)
         if key is not None:
             with _COLUMNS_LOCK:
                 if len(_COLUMNS) >= _MAX_CACHED_SEGMENTS:

@@ -13,7 +13,7 @@ from app.search.analyzers import name_analyzer, text_analyzer
 
 KINDS = ("post", "comment", "user", "group")
 STATE_UID = "_state"
-SCHEMA_VERSION = 3  # an index written with another version is rebuilt by the indexer
+SCHEMA_VERSION = 4  # an index written with another version is rebuilt by the indexer
 TEXT_FIELD = "text"
 
 
@@ -27,7 +27,7 @@ def build_schema() -> Schema:
     text = text_analyzer()
     return Schema(
         uid=ID(unique=True, stored=True),
-        kind=ID(stored=True),
+        kind=ID(stored=True, sortable=True),  # a column: posts/comments are told apart per candidate
         scope=ID(sortable=True),  # a column: read per candidate by the visibility check
         group=ID(),
         author=ID(),
