@@ -1,6 +1,7 @@
 """Post pages without JavaScript: publishing from the composer (idempotent, errors keep the text), the post page
 with comments and replies, reaction forms (303 or JSON), edit, delete, and the fragments used by live updates."""
 
+import asyncio
 import re
 
 import pytest
@@ -64,6 +65,15 @@ class TestPublish:
         assert first.headers["location"] == again.headers["location"]
         assert len(await _feed_ids(client, member)) == 1
         assert "This post was already published." in (await b.get("/")).text
+
+    async def test_simultaneous_double_submit_creates_one_post(self, alice, client):
+        member, b = alice
+        page = await b.get("/")
+        data = {"title": "", "body": "Cliqué deux fois", "group_id": "", "kind": "discussion", "next": "/",
+                "idempotency_key": KEY_RE.search(page.text).group(1), "csrf_token": csrf_of(page.text)}
+        first, second = await asyncio.gather(b.client.post("/posts", data=data), b.client.post("/posts", data=data))
+        assert sorted([first.status_code, second.status_code]) in ([303, 303], [303, 409])
+        assert len(await _feed_ids(client, member)) == 1
 
     async def test_each_rendered_form_has_its_own_key(self, alice):
         _, b = alice
