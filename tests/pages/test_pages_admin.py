@@ -8,6 +8,14 @@ class TestAdminUsers:
         r = await bob.get("/admin/users")
         assert r.status_code == 403
         assert "Access denied" in r.text
+        bob.client.headers["Accept-Language"] = "fr"
+        r = await bob.get("/admin/users")
+        assert "Seuls les administrateurs peuvent gérer les comptes." in r.text
+
+    async def test_no_deactivate_button_on_own_row(self, member_browser):
+        alice, a = await member_browser("Alice Admin")
+        page = (await a.get("/admin/users")).text
+        assert f'action="/admin/users/{alice.id}" class="inline-form" data-confirm' not in page
 
     async def test_member_cannot_post_changes(self, member_browser, client):
         alice, _ = await member_browser("Alice Admin")
