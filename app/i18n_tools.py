@@ -20,12 +20,26 @@ def _babel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
-def update() -> None:
+def _extract(pot: str) -> None:
     os.chdir(ROOT_DIR)  # locations in the catalogs stay relative to the repository
+    _babel("extract", "-F", str(ROOT_DIR / "babel.cfg"), "-k", "N_", "--no-wrap", "--sort-by-file",
+           "--project", "Ruche", "-o", pot, ".")
+
+
+def extracted_ids() -> set[str]:
+    """Every message id the templates and the code use today."""
     with tempfile.TemporaryDirectory() as tmp:
         pot = str(Path(tmp) / "messages.pot")
-        _babel("extract", "-F", str(ROOT_DIR / "babel.cfg"), "-k", "N_", "--no-wrap", "--sort-by-file",
-               "--project", "Ruche", "-o", pot, ".")
+        _extract(pot)
+        with open(pot, "rb") as fh:
+            catalog = read_po(fh)
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+
+
+def update() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = str(Path(tmp) / "messages.pot")
+        _extract(pot)
         for locale in LOCALES:
             po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
             if po.exists():
