@@ -125,6 +125,29 @@ class TestGroupAndMemberSections:
         assert f'<option value="{group["id"]}" data-announce selected>' in r.text
         assert f'name="next" value="/groups/{group["slug"]}"' in r.text
 
+    async def test_group_and_profile_load_more(self, alice, client):
+        member, b = alice
+        group = await _group(client, member, "Club Bavard")
+        ids = [(await _post(client, member, f"Bavardage {i}", group_id=group["id"]))["id"] for i in range(22)]
+        for path in (f"/groups/{group['slug']}", f"/people/{member.handle}"):
+            first = await b.get(path)
+            assert _card_ids(first.text) == ids[::-1][:20], path
+            more = re.search(r'href="([^"]+\?cursor=[^"]+)"', first.text)
+            assert more and more.group(1).startswith(path)
+            second = await b.get(more.group(1).replace("&amp;", "&"))
+            assert _card_ids(second.text) == ids[::-1][20:], path
+        assert (await b.get(f"/groups/{group['slug']}?cursor=nope")).status_code == 422
+
+    async def test_pending_member_of_a_private_group_sees_no_post(self, alice, member_browser, client):
+        member, _ = alice
+        group = await _group(client, member, "Cercle fermé", "private")
+        await _post(client, member, "Réservé aux membres", group_id=group["id"])
+        _, b = await member_browser("Paula Patiente")
+        assert (await b.post_form(f"/groups/{group['slug']}", f"/groups/{group['slug']}/join")).status_code == 303
+        page = (await b.get(f"/groups/{group['slug']}")).text
+        assert "Réservé aux membres" not in page and 'name="idempotency_key"' not in page
+        assert "Only members can read the posts of this group." in page
+
     async def test_profile_lists_the_members_posts(self, alice, member_browser, client):
         member, _ = alice
         post = await _post(client, member, "Mon premier message")
