@@ -12,6 +12,11 @@ expect = pytest.importorskip("playwright.async_api").expect
 pytestmark = pytest.mark.browser
 PATHS = ["/", "/people", "/people?skill=Python", "/people/me/edit", "/groups", "GROUP", "PROFILE", "/admin/users",
          "/nowhere"]
+UNLABELLED_FIELDS = """[...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(el => el.getClientRects().length)  // rendered ones: a hidden live button gets its text when shown
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+  .map(el => el.outerHTML.slice(0, 120))"""
 NAMES = {"/": "home", "GROUP": "group-page", "PROFILE": "profile", "/nowhere": "error-404",
          "/people?skill=Python": "people-skill"}
 
@@ -45,6 +50,8 @@ async def test_every_page_renders_cleanly(community, new_page, screenshot, viewp
         await page.goto(community.get(path, path))
         await expect(page.locator("main#main")).to_be_visible()
         await expect(page.locator("a.skip-link")).to_have_attribute("href", "#main")
+        assert await page.evaluate(UNLABELLED_FIELDS) == [], f"{path}: form fields without a label"
+        assert await page.locator("h1").count() == 1, f"{path}: one h1 per page"
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{path} scrolls sideways on {viewport_name}: {width}px"
         await screenshot(page, f"{NAMES.get(path, path.strip('/').replace('/', '-'))}-{viewport_name}")
