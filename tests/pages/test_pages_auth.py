@@ -60,6 +60,20 @@ class TestSignUp:
         assert r.status_code == 403
         assert "ruche_session" not in r.headers.get("set-cookie", "")
 
+    async def test_domain_registration_names_the_domains_and_refuses_others(self, browser_factory, settings_override):
+        settings_override(REGISTRATION="domain", ALLOWED_EMAIL_DOMAINS=["ruche.example"])
+        b = browser_factory("fr")
+        page = await b.get("/signup")
+        assert "ruche.example" in page.text
+        r = await b.post_form("/signup", "/signup",
+                              {"display_name": "Eve", "email": "eve@gmail.example", "password": PASSWORD})
+        assert r.status_code == 403
+        assert "L’inscription est réservée aux adresses de l’organisation." in r.text
+        assert 'value="eve@gmail.example"' in r.text
+        r = await b.post_form("/signup", "/signup",
+                              {"display_name": "Eve", "email": "eve@ruche.example", "password": PASSWORD})
+        assert r.status_code == 303
+
     async def test_without_csrf_token_403(self, browser_factory):
         b = browser_factory()
         await b.get("/signup")
