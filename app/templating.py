@@ -68,6 +68,9 @@ def render(
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     csrf.apply_cookie(request, response)
     clear_stale_session(request, response)
+    # Pages carry a member's data and a CSRF token: never stored by shared caches or the back/forward cache.
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("Vary", "Cookie, Accept-Language")
     if request.cookies.get(FLASH_COOKIE):
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response

@@ -38,6 +38,7 @@ class TestPagesRender:
         assert r.status_code == 200, r.text[:500]
         assert f'<html lang="{lang[:2]}">' in r.text
         assert texts[path] in r.text
+        assert r.headers["cache-control"] == "no-store"
         for landmark in ('<main id="main"', '<nav class="main-nav"', 'href="#main"', 'action="/signout"'):
             assert landmark in r.text
 
