@@ -59,6 +59,7 @@ def make_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 5}, **overrides)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     options: dict[str, Any] = {
         "pool_pre_ping": True,
@@ -82,6 +83,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin_before_savepoint(conn: Any, _name: str) -> None:
+    """Open the transaction before a SAVEPOINT when the driver has not yet.
+
+    pysqlite only sends BEGIN before INSERT/UPDATE/DELETE; a SAVEPOINT issued first (begin_nested) then opens
+    the transaction itself, and releasing it COMMITS at once: the unit of work would no longer be atomic."""
+    dbapi_connection = conn.connection.dbapi_connection
+    driver_connection = getattr(dbapi_connection, "_connection", dbapi_connection)  # aiosqlite's, or sqlite3's
+    if not driver_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

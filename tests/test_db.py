@@ -32,6 +32,21 @@ class TestUnitOfWork:
         assert r.status_code == 503
         assert "Retry-After" in r.headers
 
+    async def test_a_failed_commit_keeps_no_row_written_in_a_savepoint(self, client: httpx.AsyncClient,
+                                                                       app: Any) -> None:
+        """register() flushes in a SAVEPOINT; on SQLite, releasing an outermost savepoint would commit at once."""
+        body = {"email": "x@example.com", "password": "correct horse battery", "display_name": "X"}
+        original = app.state.sessionmaker
+        app.state.sessionmaker = original.__class__(original.kw["bind"], class_=_CommitFails, expire_on_commit=False,
+                                                    autoflush=False)
+        try:
+            assert (await client.post("/api/v1/auth/register", json=body)).status_code == 503
+        finally:
+            app.state.sessionmaker = original
+        again = await client.post("/api/v1/auth/register", json=body)
+        assert again.status_code == 201
+        assert again.json()["role"] == "admin"
+
     async def test_nothing_of_a_failed_request_is_kept(self, client: httpx.AsyncClient, register: Any, app: Any) -> None:
         alice = await register("Alice", "alice@example.com")
         original = app.state.sessionmaker
