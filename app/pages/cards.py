@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
 from app.groups import service as groups_service
+from app.groups.schemas import GroupRead
 from app.i18n import current_locale
 from app.posts.models import Comment, Post
 from app.posts.schemas import MAX_POST_BODY, MAX_TITLE
@@ -20,7 +21,14 @@ from app.posts.views import comment_views, post_views
 from app.security import Actor
 
 RELATIVE_FOR_DAYS = 7
+MAX_DESTINATIONS = 100  # groups offered by the composer
 JUST_NOW_S = 45
+
+
+async def list_my_groups(session: AsyncSession, actor: Actor) -> list[GroupRead]:
+    """The groups I belong to (the composer's destinations), by name."""
+    groups, _ = await groups_service.list_groups(session, actor, mine=True, limit=MAX_DESTINATIONS)
+    return groups
 
 
 def when(moment: datetime | None) -> dict[str, str]:
@@ -78,9 +86,12 @@ async def comment_items(
 async def composer(
     session: AsyncSession, actor: Actor, *, group_id: int | None = None, values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None, next_path: str = "/", message: str | None = None,
+    my_groups: Sequence[GroupRead] | None = None,
 ) -> dict[str, Any]:
-    """The composer's context: destinations I may post in (company-wide first), kinds, a fresh Idempotency-Key."""
-    groups, _ = await groups_service.list_groups(session, actor, mine=True, limit=100)
+    """The composer's context: destinations I may post in (company-wide first), kinds, a fresh Idempotency-Key.
+
+    `my_groups` (from `my_groups()`) saves the query when the page already listed them."""
+    groups = my_groups if my_groups is not None else await list_my_groups(session, actor)
     targets = [{"id": "", "name": None, "announce": permissions.can_announce_in(actor, None)}]
     targets += [{"id": str(g.id), "name": g.name, "announce": permissions.can_announce_in(actor, g.id)}
                 for g in groups if permissions.can_post_in(actor, g.id)]
