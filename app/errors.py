@@ -75,14 +75,33 @@ def database_unavailable(exc: BaseException) -> bool:
     """True when a database error means "down or overloaded, retry later" rather than a bug."""
     if isinstance(exc, (sa_exc.TimeoutError, TimeoutError, ConnectionError, socket.gaierror)):
         return True  # pool exhausted, connect timeout, refused or reset connection, unknown host
+    if isinstance(exc, _ASYNCPG_CONNECTION_ERRORS):
+        return True  # asyncpg errors that escaped SQLAlchemy's wrapping (raised while connecting)
+    if isinstance(exc, _ASYNCPG_ERRORS):
+        return _unavailable_sqlstate(getattr(exc, "sqlstate", None))
     if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
         return True  # SQLite: unable to open, locked past busy_timeout; drivers: connection closed
     if isinstance(exc, sa_exc.DBAPIError):
         if exc.connection_invalidated:
             return True
         sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(getattr(exc.orig, "__cause__", None), "sqlstate", None)
-        return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+        return _unavailable_sqlstate(sqlstate)
     return False
+
+
+def _unavailable_sqlstate(sqlstate: object) -> bool:
+    return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+
+
+def _asyncpg_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    try:
+        import asyncpg
+    except ImportError:  # SQLite-only installs still work
+        return (), ()
+    return (asyncpg.PostgresConnectionError, asyncpg.InterfaceError), (asyncpg.PostgresError,)
+
+
+_ASYNCPG_CONNECTION_ERRORS, _ASYNCPG_ERRORS = _asyncpg_errors()
 
 
 def _wants_html(request: Request) -> bool:
@@ -119,7 +138,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return await app_error(request, unavailable)
 
     app.add_exception_handler(AppError, app_error)  # type: ignore[arg-type]
-    for error_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, TimeoutError, ConnectionError, socket.gaierror):
+    database_errors = (sa_exc.DBAPIError, sa_exc.TimeoutError, TimeoutError, ConnectionError, socket.gaierror,
+                       *_ASYNCPG_CONNECTION_ERRORS, *_ASYNCPG_ERRORS)
+    for error_class in database_errors:
         app.add_exception_handler(error_class, database_error)
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]

@@ -113,3 +113,48 @@ class TestDatabaseBack:
                 assert r.status_code == 201
         finally:
             await application.state.engine.dispose()
+
+
+def _dbapi_error(sqlstate: str | None = None, invalidated: bool = False, cls: type | None = None) -> BaseException:
+    from sqlalchemy import exc as sa_exc
+
+    class Orig(Exception):
+        pass
+
+    orig = Orig("driver error")
+    orig.sqlstate = sqlstate  # type: ignore[attr-defined]
+    return (cls or sa_exc.DBAPIError)("SELECT 1", {}, orig, connection_invalidated=invalidated)
+
+
+def _unavailability_cases() -> list[tuple[str, BaseException, bool]]:
+    import asyncpg
+    from sqlalchemy import exc as sa_exc
+
+    return [
+        ("operational", _dbapi_error(cls=sa_exc.OperationalError), True),
+        ("interface", _dbapi_error(cls=sa_exc.InterfaceError), True),
+        ("invalidated", _dbapi_error(invalidated=True), True),
+        ("cannot_connect_now", _dbapi_error("57P03"), True),
+        ("admin_shutdown", _dbapi_error("57P01"), True),
+        ("connection_failure", _dbapi_error("08006"), True),
+        ("too_many_connections", _dbapi_error("53300"), True),
+        ("statement_timeout", _dbapi_error("57014"), True),
+        ("pool_timeout", sa_exc.TimeoutError("QueuePool limit reached"), True),
+        ("connect_timeout", TimeoutError(), True),
+        ("refused", ConnectionRefusedError(111, "refused"), True),
+        ("raw_asyncpg_cannot_connect", asyncpg.CannotConnectNowError("starting up"), True),
+        ("raw_asyncpg_connection_closed", asyncpg.InterfaceError("connection is closed"), True),
+        ("unique_violation", _dbapi_error("23505", cls=sa_exc.IntegrityError), False),
+        ("syntax_error", _dbapi_error("42601", cls=sa_exc.ProgrammingError), False),
+        ("no_sqlstate", _dbapi_error(), False),
+        ("raw_asyncpg_unique_violation", asyncpg.UniqueViolationError("dup"), False),
+        ("value_error", ValueError("bug"), False),
+    ]
+
+
+class TestDatabaseUnavailableRule:
+    @pytest.mark.parametrize("name,error,expected", _unavailability_cases(), ids=[c[0] for c in _unavailability_cases()])
+    def test_classifies_errors(self, name: str, error: BaseException, expected: bool) -> None:
+        from app.errors import database_unavailable
+
+        assert database_unavailable(error) is expected
