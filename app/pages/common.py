@@ -78,7 +78,8 @@ async def _maybe_actor(request: Request, session: SessionDep) -> Actor | None:
 async def _page_actor(request: Request, actor: Annotated[Actor | None, Depends(_maybe_actor)]) -> Actor:
     if actor is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise SignInRequired(safe_next(path))
+        # Coming back to a form's action after signing in would be a GET on a POST-only path.
+        raise SignInRequired(safe_next(path) if request.method == "GET" else "/")
     return actor
 
 

@@ -170,6 +170,13 @@ class TestAuthRedirects:
         assert r.status_code == 303
         assert r.headers["location"] == f"/signin?next={path}"
 
+    async def test_signed_out_form_post_comes_back_home_after_sign_in(self, browser_factory):
+        b = browser_factory()
+        token = (await b.get("/signin")).text.split('name="csrf_token" value="')[1].split('"')[0]
+        r = await b.client.post("/groups", data={"csrf_token": token, "name": "X"})
+        assert r.status_code == 303
+        assert r.headers["location"] == "/signin?next=/"
+
     async def test_home_signed_out_redirects_to_sign_in(self, browser_factory):
         r = await browser_factory().get("/")
         assert r.status_code == 303
