@@ -109,3 +109,46 @@ class TestRedisLimiter:
         assert await down.hit("k", 1, 30) is None
         assert await down.hit("k", 1, 30) is not None
         assert await down.peek("k", 1, 30) is not None
+
+
+class TestMemoryLimiter:
+    @pytest.fixture
+    def clock(self, monkeypatch: pytest.MonkeyPatch) -> Any:
+        import app.ratelimit
+
+        now = {"t": 1000.0}
+        monkeypatch.setattr(app.ratelimit.time, "monotonic", lambda: now["t"])
+        return now
+
+    async def test_window_counts_then_resets(self, clock: Any) -> None:
+        from app.ratelimit import MemoryLimiter
+
+        limiter = MemoryLimiter()
+        assert [await limiter.hit("k", 2, 60) for _ in range(2)] == [None, None]
+        clock["t"] += 20
+        assert await limiter.hit("k", 2, 60) == 41
+        assert await limiter.peek("k", 2, 60) == 41
+        assert await limiter.hit("other", 2, 60) is None
+        clock["t"] += 41
+        assert await limiter.peek("k", 2, 60) is None
+        assert await limiter.hit("k", 2, 60) is None
+
+    async def test_reset_forgets_a_key(self, clock: Any) -> None:
+        from app.ratelimit import MemoryLimiter
+
+        limiter = MemoryLimiter()
+        await limiter.hit("k", 1, 60)
+        assert await limiter.peek("k", 1, 60) is not None
+        await limiter.reset("k")
+        assert await limiter.peek("k", 1, 60) is None
+
+    async def test_memory_is_bounded(self, clock: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        from app.ratelimit import MemoryLimiter
+
+        monkeypatch.setattr(MemoryLimiter, "MAX_KEYS", 3)
+        limiter = MemoryLimiter()
+        for key in "abcde":
+            await limiter.hit(key, 1, 60)
+        assert len(limiter._windows) == 3
+        assert await limiter.peek("a", 1, 60) is None  # the oldest window was dropped
+        assert await limiter.peek("e", 1, 60) is not None
