@@ -127,7 +127,7 @@ class Indexer:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=tiered_merge)
 
     async def rebuild(self) -> int:
         """Rebuild a new generation from the database, then swap it in; return the documents written."""
@@ -141,6 +141,32 @@ class Indexer:
         if self.on_commit:
             self.on_commit()
         return count
+
+
+MERGE_TIERS = (1_000, 25_000)  # segment sizes (documents) merged together once MERGE_FANOUT of a tier exist
+MERGE_FANOUT = 10
+
+
+def tiered_merge(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy for the incremental writer: merge only many segments of a similar, small size.
+
+    Whoosh's default (MERGE_SMALL) may fold the rebuild's 20,000-document segments into one during an ordinary
+    commit, which holds that commit (and the lag of every post waiting behind it) for seconds."""
+    from whoosh.reading import SegmentReader
+
+    keep = list(segments)
+    lower = 0
+    for upper in MERGE_TIERS:
+        tier = [seg for seg in keep if lower <= seg.doc_count() < upper]
+        if len(tier) >= MERGE_FANOUT:
+            for seg in tier:
+                reader = SegmentReader(writer.storage, writer.schema, seg)
+                writer.add_reader(reader)
+                reader.close()
+                keep.remove(seg)
+            break
+        lower = upper
+    return keep
 
 
 async def rebuild_into(store: IndexStore, session: AsyncSession, progress: Callable[[int], None] | None = None) -> int:
