@@ -137,7 +137,7 @@ class RedisBus:
                 await self._redis.publish(self.channel, b"1")
                 self._publish_failed_at = None
                 delay = self.RETRY_MIN_S
-            except Exception as exc:  # Redis down: relays elsewhere will poll
+            except Exception as exc:  # noqa: BLE001 - Redis down: relays elsewhere will poll
                 if self._publish_failed_at is None:
                     log.warning("live: cannot publish wake-up to Redis: %s", exc)
                 self._publish_failed_at = time.monotonic()
@@ -169,7 +169,7 @@ class RedisBus:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
                 raise
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any Redis failure: resubscribe with backoff
                 if self._subscribed:
                     log.warning("live: Redis subscription lost: %s", exc)
                 self._subscribed = False

@@ -40,8 +40,18 @@ class Connection:
 
     Small on purpose (slots, a deque and one waiter future, no task of its own): thousands are idle at once."""
 
-    __slots__ = ("websocket", "actor", "token", "items", "maxsize", "last_id", "floor", "closed", "close_code",
-                 "_waiter")
+    __slots__ = (
+        "_waiter",
+        "actor",
+        "close_code",
+        "closed",
+        "floor",
+        "items",
+        "last_id",
+        "maxsize",
+        "token",
+        "websocket",
+    )
 
     def __init__(self, websocket: WebSocket, actor: Actor, token: str, queue_size: int) -> None:
         self.websocket = websocket
@@ -101,7 +111,7 @@ class Connection:
             async with asyncio.timeout(timeout):
                 await self.websocket.send_text(text)
             return True
-        except Exception:  # timeout, peer gone
+        except Exception:  # noqa: BLE001 - timeout, peer gone: drop this client only
             self.kill(CLOSE_SLOW)
             return False
 

@@ -12,7 +12,13 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.errors import Unauthorized
 from app.live.hub import (
-    CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TOO_MANY, CLOSE_UNAUTHORIZED, Connection, Hub, close_socket,
+    CLOSE_POLICY,
+    CLOSE_TOO_BIG,
+    CLOSE_TOO_MANY,
+    CLOSE_UNAUTHORIZED,
+    Connection,
+    Hub,
+    close_socket,
 )
 from app.live.replay import replay
 from app.security import COOKIE_NAME, Actor

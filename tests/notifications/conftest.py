@@ -1,9 +1,9 @@
-from tests.live.conftest import _fresh_relay, group, post, settled, until, ws  # noqa: F401
+import socket
 
+import pytest
 
-import socket  # noqa: E402
-
-import pytest  # noqa: E402
+from tests.live.conftest import _fresh_relay, group, post, settled, ws  # noqa: F401
+from tests.pages.conftest import browser_factory, member_browser  # noqa: F401
 
 
 @pytest.fixture
@@ -11,6 +11,3 @@ def unused_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-from tests.pages.conftest import browser_factory, member_browser  # noqa: E402, F401

@@ -270,7 +270,7 @@ class TestEmail:
             await client.patch("/api/v1/users/me", json={"language": "fr"}, headers=b.headers)
             await client.put("/api/v1/notifications/settings", json={"mention": "email"}, headers=b.headers)
             settings_override(SMTP_HOST="127.0.0.1", SMTP_PORT=unused_port, BASE_URL="https://ruche.example.com")
-            p = await post(a, f"Merci @{b.handle} pour le secret du projet")
+            await post(a, f"Merci @{b.handle} pour le secret du projet")
 
             async def arrived():
                 return len(received) >= 1
