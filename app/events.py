@@ -151,12 +151,12 @@ class RedisBus:
             pubsub = self._redis.pubsub()
             try:
                 await pubsub.subscribe(self.channel)
+                if self._on_wake is not None:
+                    self._on_wake()  # catch up on anything committed while we were deaf
                 self._subscribed = True
                 if self._publish_failed_at is not None:
                     self._pending.set()  # retry the publish at once now that Redis answers
                 delay = self.RETRY_MIN_S
-                if self._on_wake is not None:
-                    self._on_wake()  # catch up on anything committed while we were deaf
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
                     if message is None:
