@@ -1,208 +1,39 @@
-"""Accounts, sessions, profiles, follows and the people directory."""
+"""Profiles, follows, the people directory and account administration (accounts.py: sign-up and sessions)."""
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
 from app.activity import emit
-from app.config import Settings
 from app.db import utcnow
-from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Unauthorized
-from app.groups.models import Group, GroupMembership
+from app.errors import Conflict, Invalid, NotFound
 from app.posts.models import Post
-from app.ratelimit import Limiter
 from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor
-from app.security import (
-    Actor,
-    create_token,
-    decode_token,
-    hash_password,
-    new_session_id,
-    token_lifetime,
-    verify_password,
+from app.security import Actor
+from app.text import HANDLE_RE, fold
+
+# Accounts and sessions live in accounts.py; other domains keep calling them through this module.
+from app.users.accounts import (
+    actor_from_token,
+    build_actor,
+    change_password,
+    open_session,
+    register,
+    sign_in,
+    sign_out,
 )
-from app.text import HANDLE_RE, fold, handle_base
 from app.users.models import AuthSession, Follow, User, UserSkill
-from app.users.passwords import check_password_strength
-from app.users.schemas import AdminUserUpdate, UserMe, UserRead, UserRegister, UserUpdate
+from app.users.schemas import AdminUserUpdate, UserMe, UserRead, UserUpdate
 
-HANDLE_ATTEMPTS = 5
-FIRST_ACCOUNT_LOCK = 0x72756368  # "ruch": the advisory lock serializing the very first registrations
-# One hash to verify against when the account does not exist, so timing does not reveal emails.
-_DUMMY_HASH: dict[str, str] = {}
-
-
-# Registration and sign-in
-
-async def register(session: AsyncSession, settings: Settings, data: UserRegister, *, by_admin: bool = False) -> User:
-    email = data.email.strip().lower()
-    if not by_admin:
-        _check_registration_allowed(settings, email)
-    check_password_strength(data.password)
-    if await session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict("This email is already registered")
-    is_first = await _is_first_account(session)
-    password_hash = await hash_password(data.password, settings)
-    for _ in range(HANDLE_ATTEMPTS):
-        user = User(
-            email=email, password_hash=password_hash, display_name=data.display_name,
-            handle=await _free_handle(session, handle_base(data.display_name)),
-            role="admin" if is_first else "member", title="", department="", location="", bio="", is_active=True,
-        )
-        try:
-            async with session.begin_nested():
-                session.add(user)
-                await session.flush()
-        except IntegrityError as exc:
-            if await session.scalar(select(User.id).where(User.email == email)) is not None:
-                raise Conflict("This email is already registered") from exc
-            continue  # a concurrent registration took the same handle: pick the next free one
-        if is_first and await session.scalar(select(User.id).where(User.id != user.id).limit(1)) is not None:
-            user.role = "member"  # SQLite: another first sign-up committed before our insert took the write lock
-        emit(session, "user.created", actor_id=user.id, subject_user_id=user.id)
-        return user
-    raise Conflict("Registration is busy; please try again")
-
-
-async def _is_first_account(session: AsyncSession) -> bool:
-    """The first account becomes admin; simultaneous first sign-ups must not all become admins."""
-    if await session.scalar(select(User.id).limit(1)) is not None:
-        return False
-    if (await session.connection()).dialect.name == "postgresql":
-        # Held until commit: the next first-sign-up waits here, then sees the committed first account.
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_ACCOUNT_LOCK})
-        return await session.scalar(select(User.id).limit(1)) is None
-    return True
-
-
-def _check_registration_allowed(settings: Settings, email: str) -> None:
-    if settings.REGISTRATION == "closed":
-        raise Forbidden("Registration is closed: ask an administrator for an account")
-    if settings.REGISTRATION == "domain":
-        domain = email.rsplit("@", 1)[-1]
-        if domain not in settings.ALLOWED_EMAIL_DOMAINS:
-            raise Forbidden("Registration is limited to the organisation's email domains")
-
-
-async def _free_handle(session: AsyncSession, base: str) -> str:
-    taken = set(
-        await session.scalars(select(User.handle).where(or_(User.handle == base, User.handle.like(f"{base}%"))))
-    )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}{n}" in taken:
-        n += 1
-    return f"{base}{n}"
-
-
-async def sign_in(
-    session: AsyncSession, settings: Settings, limiter: Limiter, email: str, password: str, client_ip: str
-) -> tuple[str, int]:
-    """Return (token, expires_in); failures are limited per account+IP and per IP."""
-    email = email.strip().lower()
-    account_key = f"login:acct:{email}:{client_ip}"
-    ip_key = f"login:ip:{client_ip}"
-    for key, limit, window in (
-        (account_key, settings.LOGIN_FAILURES_PER_ACCOUNT, settings.LOGIN_ACCOUNT_WINDOW_S),
-        (ip_key, settings.LOGIN_FAILURES_PER_IP, settings.LOGIN_IP_WINDOW_S),
-    ):
-        wait = await limiter.peek(key, limit, window)
-        if wait is not None:
-            raise RateLimited(wait, "Too many failed sign-in attempts; try again later")
-    user = await session.scalar(select(User).where(User.email == email))
-    if user is None:
-        await verify_password(password, await _dummy_hash(settings), settings)
-    # Verify before looking at is_active, so a deactivated account answers as slowly as an active one.
-    ok = user is not None and await verify_password(password, user.password_hash, settings) and user.is_active
-    if not ok or user is None:
-        await limiter.hit(account_key, settings.LOGIN_FAILURES_PER_ACCOUNT, settings.LOGIN_ACCOUNT_WINDOW_S)
-        await limiter.hit(ip_key, settings.LOGIN_FAILURES_PER_IP, settings.LOGIN_IP_WINDOW_S)
-        raise Unauthorized("Incorrect email or password")
-    await limiter.reset(account_key)
-    return await open_session(session, settings, user)
-
-
-async def _dummy_hash(settings: Settings) -> str:
-    if "h" not in _DUMMY_HASH:
-        _DUMMY_HASH["h"] = await hash_password("not-a-real-password", settings)
-    return _DUMMY_HASH["h"]
-
-
-async def open_session(session: AsyncSession, settings: Settings, user: User) -> tuple[str, int]:
-    lifetime = token_lifetime(settings)
-    auth = AuthSession(id=new_session_id(), user_id=user.id, expires_at=utcnow() + lifetime)
-    session.add(auth)
-    await session.flush()
-    return create_token(settings, user.id, auth.id, auth.expires_at), int(lifetime.total_seconds())
-
-
-async def actor_from_token(session: AsyncSession, settings: Settings, token: str) -> Actor:
-    """Resolve a token into an Actor; revoked sessions and inactive members are refused."""
-    claims = decode_token(settings, token)
-    row = (
-        await session.execute(
-            select(User, AuthSession)
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .where(AuthSession.id == claims["sid"], User.id == int(claims["sub"]))
-        )
-    ).first()
-    if row is None:
-        raise Unauthorized()
-    user, auth = row
-    if not user.is_active or auth.revoked_at is not None or auth.expires_at <= utcnow():
-        raise Unauthorized()
-    return await build_actor(session, user, auth.id)
-
-
-async def build_actor(session: AsyncSession, user: User, session_id: str = "") -> Actor:
-    # One query for the member's groups and the public ones: it runs on every authenticated request.
-    rows = (
-        await session.execute(
-            select(Group.id, Group.visibility, GroupMembership.status)
-            .outerjoin(GroupMembership, and_(
-                GroupMembership.group_id == Group.id,
-                GroupMembership.user_id == user.id,
-                GroupMembership.status.in_(("member", "animator")),
-            ))
-            .where(or_(Group.visibility == "public", GroupMembership.status.is_not(None)))
-        )
-    ).all()
-    return Actor(
-        user_id=user.id,
-        role=user.role,
-        session_id=session_id,
-        member_group_ids=frozenset(g for g, _, status in rows if status is not None),
-        animator_group_ids=frozenset(g for g, _, status in rows if status == "animator"),
-        public_group_ids=frozenset(g for g, visibility, _ in rows if visibility == "public"),
-        language=user.language,
-        display_name=user.display_name,
-        handle=user.handle,
-    )
-
-
-async def sign_out(session: AsyncSession, actor: Actor) -> None:
-    await session.execute(
-        update(AuthSession).where(AuthSession.id == actor.session_id).values(revoked_at=utcnow())
-    )
-
-
-async def change_password(
-    session: AsyncSession, settings: Settings, actor: Actor, current: str, new: str
-) -> None:
-    user = await session.get_one(User, actor.user_id)
-    if not await verify_password(current, user.password_hash, settings):
-        raise Forbidden("The current password is wrong")
-    check_password_strength(new)
-    user.password_hash = await hash_password(new, settings)
-    await session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user.id, AuthSession.id != actor.session_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+__all__ = [
+    "access_user", "actor_from_token", "admin_update", "build_actor", "change_password", "directory", "follow",
+    "followed_ids", "get_by_handle", "get_user", "list_users_admin", "open_session", "profile", "register",
+    "set_skills", "sign_in", "sign_out", "skills_of", "summaries_with_counts", "unfollow", "update_me",
+    "user_columns",
+]
 
 
 # Profiles
@@ -373,7 +204,8 @@ async def directory(
 async def _indexed_skill_matches(session: AsyncSession, skill: str) -> list[int] | None:
     """Members the search index matches on `skill` (accents folded, French/English stems; re-checked against
     their current skills); None when the index is unavailable: the exact SQL match then works alone."""
-    from app.search import runtime as search_runtime, service as search_service  # late: search imports users
+    from app.search import runtime as search_runtime  # late: search imports users
+    from app.search import service as search_service
 
     return await search_service.user_ids_for_skill(session, search_runtime.active(), skill)
 
