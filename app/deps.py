@@ -23,13 +23,37 @@ def client_ip(request: Request) -> str:
     peer = request.client.host if request.client else "unknown"
     trusted = request.app.state.settings.TRUSTED_PROXIES
     if trusted and _in_networks(peer, trusted):
-        forwarded = request.headers.get("x-forwarded-for", "")
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        # Each proxy appends the address it saw: walk from the right past our own proxies; what lies further
+        # left was written by the client and proves nothing.
+        hops = _forwarded_hops(request)
         while hops and _in_networks(hops[-1], trusted):
             hops.pop()
         if hops:
             return hops[-1]
     return peer
+
+
+def _forwarded_hops(request: Request) -> list[str]:
+    """Addresses from X-Forwarded-For, else from the standard Forwarded header (RFC 7239 `for=`)."""
+    legacy = request.headers.get("x-forwarded-for", "")
+    if legacy.strip():
+        return [hop.strip() for hop in legacy.split(",") if hop.strip()]
+    hops = []
+    for element in request.headers.get("forwarded", "").split(","):
+        for pair in element.split(";"):
+            name, _, value = pair.strip().partition("=")
+            if name.lower() == "for" and value.strip():
+                hops.append(_without_port(value.strip().strip('"')))
+    return hops
+
+
+def _without_port(node: str) -> str:
+    """'[2001:db8::1]:4711' -> '2001:db8::1', '192.0.2.43:47011' -> '192.0.2.43'."""
+    if node.startswith("["):
+        return node[1:].split("]", 1)[0]
+    if node.count(":") == 1:
+        return node.split(":", 1)[0]
+    return node
 
 
 def _in_networks(address: str, networks: list[str]) -> bool:
