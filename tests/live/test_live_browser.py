@@ -48,3 +48,33 @@ async def test_new_post_appears_on_another_members_open_home_page(new_page, scre
     assert await bell.get_attribute("aria-expanded") == "false"
     assert not bruno.console_errors, bruno.console_errors
     assert not alice.console_errors, alice.console_errors
+
+
+async def test_new_comment_and_counts_update_in_place_on_the_post_page(new_page, screenshot):  # noqa: F811
+    alice = await new_page()
+    await sign_up(alice, "Alice Durand")
+    await alice.goto("/")
+    await alice.locator("#f-body").fill("Qui vient à la réunion de jeudi ?")
+    await alice.locator("form.composer-form button[type=submit]").click()
+    await alice.wait_for_load_state()
+    link = alice.locator("#feed .post-card a.post-time").first
+    post_path = await link.get_attribute("href")
+
+    bruno = await new_page()
+    await sign_up(bruno, "Bruno Leroy")
+    await bruno.goto(post_path)
+    await bruno.wait_for_timeout(800)  # the socket connects after the page's scripts run
+    assert (await bruno.locator("#comments h2 [data-comment-count]").text_content()).strip() == "0"
+
+    await alice.goto(post_path)
+    await alice.locator("#f-comment").fill("Moi, avec deux collègues.")
+    await alice.locator("#comment-form button[type=submit]").click()
+    await alice.wait_for_load_state()
+
+    comment = bruno.locator("#comments-list .comment-item").first
+    await comment.wait_for(timeout=5000)
+    assert "Moi, avec deux collègues." in await comment.text_content()
+    assert (await bruno.locator("#comments h2 [data-comment-count]").text_content()).strip() == "1"
+    assert (await bruno.locator(".post-card .post-actions [data-comment-count]").text_content()).strip() == "1"
+    await screenshot(bruno, "live-comment-in-place")
+    assert not bruno.console_errors, bruno.console_errors
