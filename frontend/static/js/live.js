@@ -137,14 +137,10 @@
     if (document.getElementById("comment-" + comment.id)) return;
     fragment("/fragments/comments/" + comment.id).then(function (item) {
       if (!item || document.getElementById(item.id)) return;
-      var parent = comment.parent_id ? document.getElementById("comment-" + comment.parent_id) : null;
-      var list = parent ? parent.querySelector("ol, ul") : document.getElementById("comments-list");
-      if (parent && !list) {
-        list = document.createElement("ol");
-        list.className = "comment-replies";
-        parent.appendChild(list);
-      }
-      (list || document.getElementById("comments-list")).appendChild(item);
+      // A reply goes into its comment's list of replies (ol#replies-ID), a comment at the end of the thread.
+      var list = (comment.parent_id && document.getElementById("replies-" + comment.parent_id)) ||
+        document.getElementById("comments-list");
+      list.appendChild(item);
       var empty = comments.querySelector("[data-comments-empty]");
       if (empty) empty.remove();
     });
