@@ -149,3 +149,23 @@ async def test_a_small_community_still_gets_every_thread(client, session, base_s
     assert await session.scalar(select(func.count()).select_from(User)) == 5
     assert await session.scalar(select(func.count()).select_from(Post)) == len(POSTS)
     assert len(GROUPS) == len(EXPECTED_VISIBILITY)
+
+
+async def test_pages_show_the_demo_in_the_members_language(client, demo):
+    """A French-speaking member sees French pages with the demo threads; the secret group's page is a 404."""
+    token = (await sign_in(client, f"camille.durand@{EMAIL_DOMAIN}"))["Authorization"].removeprefix("Bearer ")
+    client.cookies.set("ruche_session", token)
+    try:
+        home = await client.get("/")
+        assert home.status_code == 200 and 'lang="fr"' in home.text
+        assert "Réseau des communicants" in home.text
+        groups = await client.get("/groups")
+        assert groups.status_code == 200 and "Veille &amp; benchmarks" in groups.text
+        assert "Projet Horizon" not in groups.text
+        veille = await client.get("/groups/veille-benchmarks")
+        assert veille.status_code == 200 and "Benchmark : les intranets sociaux" in veille.text
+        assert (await client.get("/groups/projet-horizon")).status_code == 404
+        topic = await client.get("/topics/veille")
+        assert topic.status_code == 200 and "Veille IA générative" in topic.text
+    finally:
+        client.cookies.clear()
