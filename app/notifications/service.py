@@ -120,9 +120,11 @@ async def create_for_activity(
         )
     ) if len(wanted) <= 900 else await _already_notified(session, activity.id)
     choice = await deliveries(session, wanted, kind)
+    target_post = activity.payload.get("target_post_id")  # a comment's reaction names its post there
+    post_id = activity.post_id if activity.post_id is not None else target_post if isinstance(target_post, int) else None
     created = [
         Notification(
-            user_id=uid, kind=kind, actor_id=activity.actor_id, activity_id=activity.id, post_id=activity.post_id,
+            user_id=uid, kind=kind, actor_id=activity.actor_id, activity_id=activity.id, post_id=post_id,
             comment_id=activity.comment_id, group_id=activity.group_id,
             email_status="pending" if choice[uid] == "email" else None,
         )

@@ -217,3 +217,26 @@ class TestSlowClients:
                 await sock.receive()
             except Closed as closed:
                 assert closed.code == 1012
+
+
+class TestSerializeOnce:
+    async def test_one_serialization_per_event_whatever_the_number_of_sockets(self, ws, register, post, settled,
+                                                                               monkeypatch):
+        from app.live import payloads
+
+        calls = []
+        real = payloads._text
+
+        def counting(activity, fields):
+            calls.append(activity.type)
+            return real(activity, fields)
+
+        monkeypatch.setattr(payloads, "_text", counting)
+        a, b, c = await register(), await register(), await register()
+        await settled()
+        calls.clear()
+        async with ws(token=a.token) as s1, ws(token=b.token) as s2, ws(token=c.token) as s3:
+            await post(a, "to three sockets")
+            texts = [await s.receive() for s in (s1, s2, s3)]
+        assert texts[0] == texts[1] == texts[2]
+        assert calls.count("post.created") == 1

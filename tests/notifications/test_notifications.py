@@ -314,3 +314,15 @@ class TestExactlyOnce:
             await session.commit()
         await quiet(app)
         assert len(await notes(client, b)) == 1
+
+
+class TestCommentReactions:
+    async def test_reaction_on_my_comment_notifies_me(self, client, register, post):
+        a, b = await register(), await register()
+        p = await post(a, "Hello")
+        c = await client.post(f"/api/v1/posts/{p['id']}/comments", json={"body": "mine"}, headers=b.headers)
+        r = await client.put(f"/api/v1/comments/{c.json()['id']}/reaction", json={"kind": "like"}, headers=a.headers)
+        assert r.status_code == 200
+        [n] = await wait_notes(client, b, 1)
+        assert n["kind"] == "reaction" and n["comment_id"] == c.json()["id"] and n["actor"]["id"] == a.id
+        assert n["post_id"] == p["id"]  # so it disappears with the post, and opens on it
