@@ -117,3 +117,16 @@ class TestInbound:
         async with ws(token=a.token) as sock:
             await sock.send_json({"type": "ping"})
             assert await sock.receive() == {"type": "pong"}
+
+
+class TestHeartbeat:
+    async def test_hub_pings_every_socket(self, app, ws, register):
+        import asyncio
+        import json
+
+        a = await register()
+        async with ws(token=a.token) as sock:
+            await asyncio.sleep(0.6)  # past the first-message grace: the socket is streaming
+            app.state.live_hub.ping_all()  # the housekeeping task does this every LIVE_PING_S (20 s)
+            message = await asyncio.wait_for(sock._from_app.get(), 3)
+            assert json.loads(message["text"]) == {"type": "ping"}
