@@ -222,3 +222,26 @@ class TestReindex:
                                 text=True, timeout=120, check=False)
         assert second.returncode == 0, second.stderr
         assert IndexStore(tmp_path / "search").current_name() not in (None, name)
+
+
+class TestWriters:
+    def test_one_writer_per_data_folder(self, tmp_path: Path) -> None:
+        from app.search.runtime import IndexerLock
+
+        first, second = IndexerLock(tmp_path), IndexerLock(tmp_path)
+        assert first.try_acquire()
+        assert not second.try_acquire()  # another worker: reads only, retries later
+        first.release()
+        assert second.try_acquire()
+        second.release()
+
+    async def test_indexer_off_serves_searches_without_writing(self, base_settings: Any, tmp_path: Path) -> None:
+        from app.main import create_app
+
+        settings = base_settings.model_copy(update={"DATA_DIR": tmp_path, "SEARCH_INDEXER": "off"})
+        other = create_app(settings)
+        async with other.router.lifespan_context(other):
+            assert other.state.search.indexer is None and other.state.search.task is None
+            assert other.state.search.wake not in other.state.after_commit
+            assert (tmp_path / "search" / "current").is_symlink()  # an empty index to read until a writer runs
+            assert not (tmp_path / "search" / "indexer.lock").exists()
