@@ -110,6 +110,24 @@ class TestAcrossProcesses:
         assert [e["post"]["id"] for e in got] == [p["id"] for p in missed]
 
 
+class TestNotifierAcrossProcesses:
+    async def test_two_notifiers_write_each_notification_once(self, cluster: Cluster) -> None:
+        _, alice = cluster.member("Alice Martin", 0)
+        bruno_id, bruno = cluster.member("Bruno Petit", 1)
+        async with httpx.AsyncClient(timeout=10, headers={"Authorization": f"Bearer {bruno}"}) as client:
+            handle = (await client.get(f"{cluster.urls[1]}/api/v1/users/{bruno_id}")).json()["handle"]
+            made = [await post(cluster.urls[i % 2], alice, f"@{handle} number {i}") for i in range(4)]
+            deadline = time.monotonic() + 10
+            items: list[dict[str, Any]] = []
+            while time.monotonic() < deadline and len(items) < 4:
+                await asyncio.sleep(0.3)
+                items = (await client.get(f"{cluster.urls[0]}/api/v1/notifications")).json()["items"]
+            await asyncio.sleep(1.5)  # both notifiers had time to (wrongly) add a second copy
+            items = (await client.get(f"{cluster.urls[1]}/api/v1/notifications")).json()["items"]
+        assert sorted(n["post_id"] for n in items) == sorted(p["id"] for p in made)
+        assert all(n["kind"] == "mention" for n in items)
+
+
 class TestRedisOutage:
     async def test_posting_works_and_clients_catch_up_after_redis_returns(self) -> None:
         redis = PrivateRedis(free_port())
