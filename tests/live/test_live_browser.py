@@ -46,6 +46,17 @@ async def test_new_post_appears_on_another_members_open_home_page(new_page, scre
     await screenshot(bruno, "live-bell-open")
     await bruno.keyboard.press("Escape")
     assert await bell.get_attribute("aria-expanded") == "false"
+    assert await bruno.evaluate("document.activeElement.id") == "notif-button"
+
+    await bruno.goto("/notifications")
+    assert "Alice Martin vous a mentionné" in await bruno.locator(".notif-list").text_content()
+    await screenshot(bruno, "notifications-list")
+    await bruno.goto("/notifications/settings")
+    await bruno.locator("input[name=reaction][value=off]").check()
+    await bruno.locator("form[action='/notifications/settings'] button[type=submit]").click()
+    await bruno.wait_for_url("**/notifications/settings")
+    assert await bruno.locator("input[name=reaction][value=off]").is_checked()
+    await screenshot(bruno, "notifications-settings")
     assert not bruno.console_errors, bruno.console_errors
     assert not alice.console_errors, alice.console_errors
 
