@@ -216,3 +216,20 @@ class TestConcurrentRegistrations:
         responses = await asyncio.gather(*[_register(client, f"f{i}@example.com", f"First {i}") for i in range(3)])
         assert [r.status_code for r in responses] == [201] * 3
         assert sorted(r.json()["role"] for r in responses) == ["admin", "member", "member"]
+
+
+class TestParallelGuesses:
+    async def test_cannot_exceed_the_account_limit(self, client: httpx.AsyncClient, alice: Any, sign_in: Any) -> None:
+        import asyncio
+
+        responses = await asyncio.gather(*[sign_in("alice@example.com", f"guess number {i}") for i in range(12)])
+        codes = sorted(r.status_code for r in responses)
+        assert codes == [401] * 5 + [429] * 7
+
+    async def test_successful_sign_ins_from_one_address_are_not_limited(
+        self, alice: Any, bob: Any, sign_in: Any, settings_override: Any
+    ) -> None:
+        settings_override(LOGIN_FAILURES_PER_IP=3, LOGIN_FAILURES_PER_ACCOUNT=3)
+        for _ in range(5):
+            assert (await sign_in("alice@example.com")).status_code == 200
+            assert (await sign_in("bob@example.com")).status_code == 200
