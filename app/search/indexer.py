@@ -143,7 +143,9 @@ class Indexer:
         return count
 
 
-MERGE_TIERS = (1_000, 25_000)  # segment sizes (documents) merged together once MERGE_FANOUT of a tier exist
+# Segment sizes (documents) merged together once MERGE_FANOUT of a tier exist; the rebuild's segments
+# (REBUILD_SEGMENT_DOCS) are above every tier and never merged by an incremental commit.
+MERGE_TIERS = (1_000, 10_000)
 MERGE_FANOUT = 10
 
 

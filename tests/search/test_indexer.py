@@ -245,3 +245,17 @@ class TestWriters:
             assert other.state.search.wake not in other.state.after_commit
             assert (tmp_path / "search" / "current").is_symlink()  # an empty index to read until a writer runs
             assert not (tmp_path / "search" / "indexer.lock").exists()
+
+    def test_incremental_commits_never_merge_rebuild_segments(self) -> None:
+        from app.search.indexer import REBUILD_SEGMENT_DOCS, tiered_merge
+
+        class Segment:
+            def doc_count(self) -> int:
+                return REBUILD_SEGMENT_DOCS
+
+        class Writer:
+            def add_reader(self, reader: Any) -> None:
+                raise AssertionError("a rebuild segment was merged")
+
+        segments = [Segment() for _ in range(60)]
+        assert tiered_merge(Writer(), segments) == segments
