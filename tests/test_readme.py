@@ -48,6 +48,8 @@ def test_every_command_is_documented() -> None:
         assert f"`{command}" in README, command
 
 
-def test_the_screenshot_exists() -> None:
-    for image in re.findall(r"!\[[^]]*\]\(([^)]+)\)", README):
-        assert (ROOT_DIR / image).is_file(), image
+def test_linked_screenshots_and_documents_exist() -> None:
+    linked = re.findall(r"\]\((docs/[^)]+)\)", README)
+    assert "docs/screenshot.png" in linked
+    for path in linked:
+        assert (ROOT_DIR / path).is_file(), path
