@@ -26,12 +26,10 @@ def is_group_animator(actor: Actor, group_id: int) -> bool:
 
 
 def can_see_group(actor: Actor, group: Group) -> bool:
-    """Secret groups exist only for their members (and admins, who manage every group)."""
+    """Secret groups exist only for their members: API.md makes them a 404 for everyone else, admins included."""
     if group.visibility != "secret":
         return True
-    if is_group_member(actor, group.id):
-        return True
-    return actor.is_admin
+    return is_group_member(actor, group.id)
 
 
 def can_read_group_content(actor: Actor, group_id: int | None) -> bool:

@@ -51,7 +51,7 @@ CAN_SEE_GROUP = _matrix("""
     animator     Y      Y       Y
     communicator Y      Y       N
     moderator    Y      Y       N
-    admin        Y      Y       Y
+    admin        Y      Y       N
 """)
 CAN_READ_GROUP_CONTENT = _matrix("""
                  company public private secret

@@ -131,7 +131,7 @@ async def list_groups(
     )
     if mine:
         stmt = stmt.where(Group.id.in_(member_of))
-    elif not actor.is_admin:
+    else:
         stmt = stmt.where(or_(Group.visibility != "secret", Group.id.in_(member_of)))
     if q:
         pattern = "%" + q.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
