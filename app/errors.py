@@ -128,7 +128,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [_clean_error(e) for e in exc.errors()]
+        if _wants_html(request):  # a hand-edited page URL (?cursor=..., /posts/abc): a page, not JSON
+            return render_error_page(request, 422, "; ".join(str(e["msg"]) for e in errors), None)
         return JSONResponse({"detail": errors}, status_code=422)
+
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        """Last resort (Starlette's server-error middleware has logged nothing yet): log, answer 500."""
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        if _wants_html(request):
+            return render_error_page(request, 500, "Internal Server Error", None)
+        return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
 
     async def database_error(request: Request, exc: Exception) -> Response:
         if not database_unavailable(exc):
@@ -144,6 +153,7 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(error_class, database_error)
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, unexpected_error)
 
 
 def _clean_error(error: Any) -> dict[str, Any]:

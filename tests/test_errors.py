@@ -1,0 +1,56 @@
+"""Unexpected errors and malformed page URLs answer a page to browsers and JSON to API clients."""
+
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import APIRouter
+
+from app.main import create_app
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+async def failing_client(base_settings: Any, app: Any) -> Any:
+    application = create_app(base_settings)
+    application.state.engine = app.state.engine
+    application.state.sessionmaker = app.state.sessionmaker
+    router = APIRouter()
+
+    @router.get("/boom")
+    @router.get("/api/v1/boom")
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    application.include_router(router)
+    transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+async def test_unexpected_error_is_a_json_500_for_the_api(failing_client: httpx.AsyncClient) -> None:
+    r = await failing_client.get("/api/v1/boom")
+    assert r.status_code == 500
+    assert r.json() == {"detail": "Internal Server Error"}
+
+
+async def test_unexpected_error_is_an_error_page_for_browsers(failing_client: httpx.AsyncClient) -> None:
+    r = await failing_client.get("/boom", headers=HTML)
+    assert r.status_code == 500
+    assert r.headers["content-type"].startswith("text/html")
+    assert "<html" in r.text and "a bug" not in r.text
+
+
+async def test_malformed_page_parameter_is_an_html_422(client: httpx.AsyncClient, register: Any) -> None:
+    member = await register("Page Reader")
+    r = await client.get("/posts/not-a-number", headers={**HTML, **member.headers})
+    assert r.status_code == 422
+    assert r.headers["content-type"].startswith("text/html")
+
+
+async def test_malformed_api_parameter_stays_json(client: httpx.AsyncClient, register: Any) -> None:
+    member = await register("Api Reader")
+    r = await client.get("/api/v1/posts/not-a-number", headers=member.headers)
+    assert r.status_code == 422
+    assert isinstance(r.json()["detail"], list)
