@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings, async_url
-from app.db import Base, make_engine, make_sessionmaker
+from app.db import Base
 from app.main import create_app
 from app.migrate import upgrade
 
@@ -181,3 +181,80 @@ def register(client: httpx.AsyncClient) -> Any:
         return member
 
     return make
+
+
+# The cast shared by the API tests: an admin registered first, an animator (Anna), a member (Mia), an outsider (Olga).
+
+@pytest.fixture
+async def admin(register: Any) -> Member:
+    """The first account registered: it becomes the admin."""
+    return await register("Ada Admin", "ada@example.com")
+
+
+@pytest.fixture
+async def anna(admin: Member, register: Any) -> Member:
+    """Animates the groups made by `make_group`."""
+    return await register("Anna Animatrice", "anna@example.com")
+
+
+@pytest.fixture
+async def mia(anna: Member, register: Any) -> Member:
+    return await register("Mia Membre", "mia@example.com")
+
+
+@pytest.fixture
+async def olga(mia: Member, register: Any) -> Member:
+    """An outsider to every group."""
+    return await register("Olga Outsider", "olga@example.com")
+
+
+@pytest.fixture
+def make_group(client: httpx.AsyncClient) -> Any:
+    """Create a group as `owner` (its animator), adding `members` directly."""
+
+    async def create(
+        owner: Member, name: str, visibility: str = "public", members: tuple[Member, ...] = (), **extra: Any
+    ) -> dict[str, Any]:
+        body = {"name": name, "description": f"About {name}", "visibility": visibility, **extra}
+        r = await client.post("/api/v1/groups", json=body, headers=owner.headers)
+        assert r.status_code == 201, r.text
+        group: dict[str, Any] = r.json()
+        for member in members:
+            m = await client.put(f"/api/v1/groups/{group['id']}/members/{member.id}", json={"status": "member"},
+                                 headers=owner.headers)
+            assert m.status_code == 200, m.text
+        return group
+
+    return create
+
+
+@pytest.fixture
+def make_post(client: httpx.AsyncClient) -> Any:
+    async def create(author: Member, body: str = "Hello", **extra: Any) -> Any:
+        r = await client.post("/api/v1/posts", json={"body": body, **extra}, headers=author.headers)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    return create
+
+
+@pytest.fixture
+def page_ids(client: httpx.AsyncClient) -> Any:
+    """Ids of every item of a paged list, following next_cursor."""
+
+    async def collect(url: str, member: Member, limit: int = 100) -> list[int]:
+        ids: list[int] = []
+        cursor = None
+        for _ in range(100):
+            params: dict[str, Any] = {"limit": limit}
+            if cursor:
+                params["cursor"] = cursor
+            r = await client.get(url, params=params, headers=member.headers)
+            assert r.status_code == 200, r.text
+            ids += [item["id"] for item in r.json()["items"]]
+            cursor = r.json()["next_cursor"]
+            if cursor is None:
+                return ids
+        raise AssertionError("pagination did not end")
+
+    return collect

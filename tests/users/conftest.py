@@ -10,12 +10,6 @@ Member = Any
 
 
 @pytest.fixture
-async def admin(register: Any) -> Member:
-    """The first account registered: it becomes the admin."""
-    return await register("Ada Admin", "ada@example.com")
-
-
-@pytest.fixture
 async def alice(admin: Member, register: Any) -> Member:
     return await register("Alice Martin", "alice@example.com")
 
