@@ -1,12 +1,13 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, BigId, UTCDateTime, utcnow
 
 POST_KINDS = ("discussion", "question", "announcement")
 REACTION_KINDS = ("like", "thanks", "insightful", "celebrate", "support")
+VISIBLE_POST = "deleted_at IS NULL AND hidden_at IS NULL"
 
 
 class Post(Base):
@@ -14,6 +15,9 @@ class Post(Base):
     __table_args__ = (
         Index("ix_posts_group_id_id", "group_id", "id"),
         Index("ix_posts_author_id_id", "author_id", "id"),
+        # Visible-post counts per author (profiles, directory) answered from the index alone.
+        Index("ix_posts_author_id_group_id_visible", "author_id", "group_id",
+              postgresql_where=text(VISIBLE_POST), sqlite_where=text(VISIBLE_POST)),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
