@@ -18,6 +18,7 @@ from app.posts.models import Post, PostMention, PostTopic
 from app.posts.schemas import PostCreate, PostUpdate
 from app.ratelimit import Limiter
 from app.security import Actor
+from app.users.models import User
 
 
 async def access_post(session: AsyncSession, actor: Actor, post_id: int) -> Post:
@@ -50,13 +51,14 @@ async def create_post(
             return await access_post(session, actor, earlier.post_id or 0), False
     await _check_posting_limits(session, actor, data.body, settings, limiter)
     parsed = _parse(data.body)
-    post = Post(
+    members = await resolve_handles(session, parsed.handles)
+    post = Post(  # rendered before the INSERT: no UPDATE of body_html, no topics or mentions to replace
         author_id=actor.user_id, group_id=data.group_id, kind=data.kind, title=data.title or None, body=data.body,
-        body_html="", comment_count=0, reaction_count=0,
+        body_html=parsed.render({m.handle for m in members}), comment_count=0, reaction_count=0,
     )
     session.add(post)
     await session.flush()
-    mentioned = await _save_refs(session, post, parsed)
+    mentioned = _add_refs(session, post, parsed, members)
     if idempotency_key is not None:
         await idempotency.attach_post(session, actor.user_id, idempotency_key, post.id)
     emit(session, "post.created", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,
@@ -103,11 +105,16 @@ def _parse(body: str, *, topics: bool = True) -> Parsed:
 
 
 async def _save_refs(session: AsyncSession, post: Post, parsed: Parsed) -> list[int]:
-    """Render the body and (re)write its topics and mentions; returns the mentioned member ids (at most 10)."""
+    """Render the edited body and rewrite its topics and mentions; returns the mentioned member ids (at most 10)."""
     members = await resolve_handles(session, parsed.handles)
     post.body_html = parsed.render({m.handle for m in members})
     await session.execute(delete(PostTopic).where(PostTopic.post_id == post.id))
     await session.execute(delete(PostMention).where(PostMention.post_id == post.id))
+    return _add_refs(session, post, parsed, members)
+
+
+def _add_refs(session: AsyncSession, post: Post, parsed: Parsed, members: list[User]) -> list[int]:
+    """Add the post's topics and mentions; returns the mentioned member ids (at most 10)."""
     for topic in parsed.topics:
         session.add(PostTopic(post_id=post.id, topic=topic))
     mentioned = [m.id for m in members[:MAX_NOTIFIED_MENTIONS]]
