@@ -93,15 +93,21 @@ class Settings(BaseSettings):
         if self.SECRET_KEY is not None:
             key = self.SECRET_KEY.get_secret_value()
         else:
-            path = self.DATA_DIR / "secret_key"
-            if not path.exists():
-                self.DATA_DIR.mkdir(parents=True, exist_ok=True)
-                path.write_text(secrets.token_urlsafe(48))
-                path.chmod(0o600)
-            key = path.read_text().strip()
+            key = _data_dir_secret(self.DATA_DIR.resolve())
         if len(key.encode()) < MIN_SECRET_BYTES or key.lower() in KNOWN_BAD_SECRETS:
             raise ValueError("RUCHE_SECRET_KEY must be at least 32 random bytes")
         return key
+
+
+@lru_cache
+def _data_dir_secret(data_dir: Path) -> str:
+    """Generated once into the data folder, then read once per process (every token decode needs it)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def async_url(url: str) -> str:

@@ -148,6 +148,33 @@ async def list_groups(
     return await group_views(session, actor, groups), next_cursor
 
 
+async def suggested_groups(session: AsyncSession, actor: Actor, limit: int = 4) -> list[GroupRead]:
+    """Listed groups the member has not joined or asked to join, the most populated first (one query)."""
+    counts = (
+        select(GroupMembership.group_id, func.count().label("n"))
+        .where(GroupMembership.status.in_(MEMBER_STATUSES))
+        .group_by(GroupMembership.group_id)
+        .subquery()
+    )
+    mine = select(GroupMembership.group_id).where(GroupMembership.user_id == actor.user_id)
+    rows = (
+        await session.execute(
+            select(Group, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.group_id == Group.id)
+            .where(Group.visibility != "secret", Group.id.not_in(mine))
+            .order_by(func.coalesce(counts.c.n, 0).desc(), Group.id)
+            .limit(limit)
+        )
+    ).all()
+    return [
+        GroupRead.model_validate(
+            {"id": g.id, "slug": g.slug, "name": g.name, "description": g.description, "guidelines": g.guidelines,
+             "visibility": g.visibility, "member_count": n, "my_status": None, "created_at": g.created_at}
+        )
+        for g, n in rows
+    ]
+
+
 async def join(session: AsyncSession, actor: Actor, group_id: int) -> str:
     """Join a public group, or ask to join a private one; secret groups are by invitation only."""
     group = await access_group(session, actor, group_id)

@@ -36,11 +36,7 @@ async def sidebar(session: AsyncSession, actor: Actor, mine: list[GroupRead]) ->
     """My groups, popular groups I have not joined, colleagues of my department."""
     me = await users_service.access_user(session, actor.user_id)
     my_groups, more_groups = mine[:SIDEBAR_GROUPS], len(mine) > SIDEBAR_GROUPS
-    others, _ = await groups_service.list_groups(session, actor, limit=50)
-    suggested = sorted((g for g in others if g.my_status is None), key=lambda g: -g.member_count)[:4]
-    colleagues: list[object] = []
-    if me.department:
-        found, _ = await users_service.directory(session, actor, department=me.department, limit=7)
-        colleagues = [p for p in found if p.id != me.id][:6]
+    suggested = await groups_service.suggested_groups(session, actor, limit=4)
+    colleagues = await users_service.colleagues(session, me.department, me.id) if me.department else []
     return {"me": me, "my_groups": my_groups, "more_groups": more_groups,
             "suggested": suggested, "colleagues": colleagues}

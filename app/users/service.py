@@ -163,6 +163,17 @@ async def followed_ids(session: AsyncSession, user_id: int) -> list[int]:
 
 # Directory
 
+async def colleagues(session: AsyncSession, department: str, exclude_user_id: int, limit: int = 6) -> list[User]:
+    """Active members of a department, by name: the home sidebar needs no counts, so one light query."""
+    stmt = (
+        select(User)
+        .where(User.is_active.is_(True), User.department_key == fold(department.strip()), User.id != exclude_user_id)
+        .order_by(User.name_key, User.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(stmt))
+
+
 async def directory(
     session: AsyncSession,
     actor: Actor,

@@ -1,0 +1,33 @@
+"""The home sidebar: groups to discover (listed, not joined, most populated first) and department colleagues."""
+
+from typing import Any
+
+import httpx
+
+HTML = {"Accept": "text/html", "Accept-Language": "en"}
+
+
+async def test_groups_to_discover_skip_joined_and_secret_groups(
+    client: httpx.AsyncClient, admin: Any, anna: Any, mia: Any, olga: Any, make_group: Any
+) -> None:
+    await make_group(anna, "Busy Corner", "public", members=(mia, admin))
+    await make_group(anna, "Quiet Corner", "private")
+    await make_group(anna, "Hidden Corner", "secret", members=(mia,))
+    await make_group(olga, "Olga Own Corner", "public")
+    page = (await client.get("/", headers={**HTML, **olga.headers})).text
+    discover = page.split('id="suggested-title"', 1)[1].split("</section>", 1)[0]
+    assert "Busy Corner" in discover and "3 members" in discover
+    assert "Quiet Corner" in discover
+    assert discover.index("Busy Corner") < discover.index("Quiet Corner")
+    assert "Hidden Corner" not in page
+    assert "Olga Own Corner" not in discover
+
+
+async def test_colleagues_are_active_members_of_my_department(client: httpx.AsyncClient, register: Any) -> None:
+    me = await register("Dana Comms", department="Communication")
+    await register("Éloïse Comms", department="communication")
+    await register("Fred Finance", department="Finance")
+    page = (await client.get("/", headers={**HTML, **me.headers})).text
+    colleagues = page.split('id="colleagues-title"', 1)[1].split("</section>", 1)[0]
+    assert "Éloïse Comms" in colleagues
+    assert "Fred Finance" not in colleagues and "Dana Comms" not in colleagues
