@@ -27,10 +27,15 @@ def cluster() -> Iterator[Cluster]:
         c.stop()
 
 
+# A socket opened without `since` may still get the member's own membership change committed just before it
+# connected (the relay of that process had not dispatched it yet): these tests are about posts, so skip it.
+SKIPPED = {"ping", "membership.changed"}
+
+
 async def next_event(sock: Any, timeout: float = 6.0) -> dict[str, Any]:
     while True:
         data = json.loads(await asyncio.wait_for(sock.recv(), timeout))
-        if data.get("type") != "ping":
+        if data.get("type") not in SKIPPED:
             return data  # type: ignore[no-any-return]
 
 
