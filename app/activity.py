@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -51,3 +51,8 @@ def emit(
     session.add(activity)
     session.info["activity_added"] = True
     return activity
+
+
+async def latest_activity_id(session: AsyncSession) -> int:
+    """The newest committed activity id: a page rendered now shows everything up to it."""
+    return int(await session.scalar(select(func.max(Activity.id))) or 0)

@@ -59,6 +59,7 @@ def render(
     base: dict[str, Any] = {
         "request": request, "locale": current_locale.get(), "actor": actor, "flashes": flashes,
         "csrf_input": lambda: csrf.csrf_input(request), "current_path": request.url.path,
+        "live_since": getattr(request.state, "live_since", None),
     }
     extra = getattr(request.state, "template_context", None)
     if extra:

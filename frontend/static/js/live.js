@@ -19,6 +19,8 @@
   var memberGroups = (config.dataset.memberGroups || "").split(",").filter(Boolean).map(Number);
 
   if (feed && bar) feed.parentNode.insertBefore(bar, feed);
+  // The page shows everything up to data-since: replay from there (not from an older page's position).
+  if (/^\d+$/.test(config.dataset.since || "")) sessionStorage.setItem(STORE, config.dataset.since);
 
   function lastId() {
     var value = Number(sessionStorage.getItem(STORE));
