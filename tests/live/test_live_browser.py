@@ -41,8 +41,7 @@ async def test_new_post_appears_on_another_members_open_home_page(new_page, scre
     await bruno.keyboard.press("Enter")
     assert await bell.get_attribute("aria-expanded") == "true"
     item = bruno.locator("[data-notif-list] a").first
-    await item.wait_for()
-    assert "Alice Martin vous a mentionné" in await item.text_content()
+    await expect(item).to_contain_text("Alice Martin vous a mentionné")
     await screenshot(bruno, "live-bell-open")
     await bruno.keyboard.press("Escape")
     assert await bell.get_attribute("aria-expanded") == "false"
@@ -83,9 +82,8 @@ async def test_new_comment_and_counts_update_in_place_on_the_post_page(new_page,
     await alice.wait_for_load_state()
 
     comment = bruno.locator("#comments-list .comment-item").first
-    await comment.wait_for(timeout=5000)
-    assert "Moi, avec deux collègues." in await comment.text_content()
-    assert (await bruno.locator("#comments h2 [data-comment-count]").text_content()).strip() == "1"
-    assert (await bruno.locator(".post-card .post-actions [data-comment-count]").text_content()).strip() == "1"
+    await expect(comment).to_contain_text("Moi, avec deux collègues.", timeout=5000)
+    await expect(bruno.locator("#comments h2 [data-comment-count]")).to_have_text("1")
+    await expect(bruno.locator(".post-card .post-actions [data-comment-count]")).to_have_text("1")
     await screenshot(bruno, "live-comment-in-place")
     assert not bruno.console_errors, bruno.console_errors
