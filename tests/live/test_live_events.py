@@ -55,9 +55,10 @@ class TestDelivery:
 
 
 class TestVisibility:
-    async def test_non_member_receives_nothing_of_a_private_group(self, ws, register, post, group):
+    async def test_non_member_receives_nothing_of_a_private_group(self, ws, register, post, group, settled):
         a, member, outsider = await register(), await register(), await register()
         g = await group(a, "Secret sauce", "private", members=(member,))
+        await settled()  # the member's own membership change must not be the first event the socket sees
         async with ws(token=member.token) as m_sock, ws(token=outsider.token) as o_sock:
             created = await post(a, "members only", group_id=g["id"])
             assert (await m_sock.receive())["post"]["id"] == created["id"]
