@@ -6,6 +6,9 @@ hole and waits for it to fill, up to `gap_wait` seconds (a rolled-back transacti
 hole). SQLite serializes writers, so holes there are permanent at once (`gap_wait=0`).
 """
 
+import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
@@ -66,3 +69,45 @@ async def activities_after(session: AsyncSession, cursor: int, upto: int | None 
 
 async def last_activity_id(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.max(Activity.id))) or 0)
+
+
+class OutboxLoop:
+    """A background task that drains the outbox: woken after commits, and every `poll_s` regardless (a lost
+    wake-up, Redis down). A failing turn (database restarting, lock timeout) is retried on the next one."""
+
+    task_name = "ruche-outbox"
+
+    def __init__(self, poll_s: float, log: logging.Logger) -> None:
+        self.poll_s = poll_s
+        self._log = log
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _start_task(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=self.task_name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def turn(self) -> None:
+        raise NotImplementedError
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+            self._wake.clear()
+            try:
+                await self.turn()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - nothing is lost: the cursor did not move past what failed
+                self._log.exception("%s turn failed", self.task_name)
+                await asyncio.sleep(self.poll_s)
+

@@ -6,42 +6,32 @@ connect ask for older events with `since` and get them from the table (`replay`)
 """
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
 from app.live.hub import Hub
-from app.live.outbox import BATCH, GapTracker, activities_after, gap_wait_for, last_activity_id
+from app.live.outbox import BATCH, GapTracker, OutboxLoop, activities_after, gap_wait_for, last_activity_id
 from app.live.payloads import EventBuilder
 
 log = logging.getLogger("ruche.live")
 
 
-class Relay:
+class Relay(OutboxLoop):
+    task_name = "ruche-live-relay"
+
     def __init__(self, app: Any, hub: Hub, builder: EventBuilder) -> None:
         settings = app.state.settings
+        super().__init__(settings.LIVE_POLL_S, log)
         self.sessionmaker = app.state.sessionmaker
         self.hub = hub
         self.builder = builder
-        self.poll_s: float = settings.LIVE_POLL_S
         self.gaps = GapTracker(gap_wait_for(settings.is_sqlite, settings.LIVE_GAP_WAIT_S))
         self.cursor = 0  # every activity up to here has been dispatched (or was a permanent hole)
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def wake(self) -> None:
-        self._wake.set()
 
     async def start(self) -> None:
         async with self.sessionmaker() as session:
             self.cursor = await last_activity_id(session)
-        self._task = asyncio.create_task(self._run(), name="ruche-live-relay")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        self._start_task()
 
     async def reset(self, cursor: int = 0) -> None:
         """Forget the position (tests empty the tables between cases)."""
@@ -49,19 +39,9 @@ class Relay:
         self.builder.clear()
         self.gaps = GapTracker(self.gaps.gap_wait)
 
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_s)
-            self._wake.clear()
-            try:
-                while await self.step():
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # database restarting: retry on the next turn, nothing is lost
-                log.exception("live relay step failed")
-                await asyncio.sleep(self.poll_s)
+    async def turn(self) -> None:
+        while await self.step():
+            pass
 
     async def step(self) -> bool:
         """Dispatch the next contiguous batch; True when more is waiting (or a hole may fill soon)."""

@@ -7,7 +7,6 @@ afterwards from the same background task, never inside a request.
 """
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import session_scope, utcnow
-from app.live.outbox import GapTracker, activities_after, gap_wait_for
+from app.live.outbox import GapTracker, OutboxLoop, activities_after, gap_wait_for
 from app.notifications import email, rules, service
 from app.notifications.models import OutboxCursor
 
@@ -26,41 +25,22 @@ CURSOR_NAME = "notifier"
 BATCH = 100
 
 
-class Notifier:
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        settings = app.state.settings
-        self.gaps = GapTracker(gap_wait_for(settings.is_sqlite, settings.LIVE_GAP_WAIT_S))
-        self.poll_s = settings.LIVE_POLL_S
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+class Notifier(OutboxLoop):
+    task_name = "ruche-notifier"
 
-    def wake(self) -> None:
-        self._wake.set()
+    def __init__(self, app: Any) -> None:
+        settings = app.state.settings
+        super().__init__(settings.LIVE_POLL_S, log)
+        self.app = app
+        self.gaps = GapTracker(gap_wait_for(settings.is_sqlite, settings.LIVE_GAP_WAIT_S))
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="ruche-notifier")
+        self._start_task()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_s)
-            self._wake.clear()
-            try:
-                while await self.step():
-                    pass
-                await email.send_pending(self.app)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # database restarting, lock timeout: retry on the next turn
-                log.exception("notifier step failed")
-                await asyncio.sleep(self.poll_s)
+    async def turn(self) -> None:
+        while await self.step():
+            pass
+        await email.send_pending(self.app)
 
     async def step(self) -> bool:
         """Handle one batch; True when more activities are waiting."""
