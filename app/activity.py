@@ -14,7 +14,11 @@ class Activity(Base):
     """One thing that happened. `group_id` and `subject_user_id` scope who may see it."""
 
     __tablename__ = "activities"
-    __table_args__ = (Index("ix_activities_post_id", "post_id"),)
+    __table_args__ = (
+        Index("ix_activities_post_id", "post_id"),
+        # The newest activity of a type, read on every signed-in request (app.groups.public): an index-only scan.
+        Index("ix_activities_type_id", "type", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     type: Mapped[str] = mapped_column(String(40))

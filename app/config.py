@@ -93,7 +93,7 @@ class Settings(BaseSettings):
         if self.SECRET_KEY is not None:
             key = self.SECRET_KEY.get_secret_value()
         else:
-            key = _data_dir_secret(self.DATA_DIR.resolve())
+            key = _data_dir_secret(self.DATA_DIR)
         if len(key.encode()) < MIN_SECRET_BYTES or key.lower() in KNOWN_BAD_SECRETS:
             raise ValueError("RUCHE_SECRET_KEY must be at least 32 random bytes")
         return key
@@ -101,8 +101,9 @@ class Settings(BaseSettings):
 
 @lru_cache
 def _data_dir_secret(data_dir: Path) -> str:
-    """Generated once into the data folder, then read once per process (every token decode needs it)."""
-    path = data_dir / "secret_key"
+    """Generated once into the data folder, then read once per process (every token decode and CSRF field needs
+    it: cached on the path as given, so a call costs no file system access)."""
+    path = data_dir.resolve() / "secret_key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))

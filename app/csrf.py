@@ -35,7 +35,10 @@ def cookie_value(request: Request) -> str:
 
 
 def csrf_token(request: Request) -> str:
-    return _sign(request, cookie_value(request))
+    token = getattr(request.state, "csrf_token", None)
+    if token is None:  # a feed page has a form per post: sign once per request
+        token = request.state.csrf_token = _sign(request, cookie_value(request))
+    return str(token)
 
 
 def csrf_input(request: Request) -> Markup:

@@ -62,7 +62,9 @@ def make_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     options: dict[str, Any] = {
-        "pool_pre_ping": True,
+        # No ping on every checkout (a round trip per request): a connection the server dropped fails its request
+        # with a 503 (app.errors), and SQLAlchemy then invalidates the whole pool, so the next request reconnects.
+        "pool_pre_ping": False,
         "pool_timeout": 5,
         "pool_size": 10,
         "max_overflow": 10,

@@ -86,9 +86,12 @@ class Actor:
     member_group_ids: frozenset[int] = field(default_factory=frozenset)  # member or animator
     animator_group_ids: frozenset[int] = field(default_factory=frozenset)
     public_group_ids: frozenset[int] = field(default_factory=frozenset)
+    requested_group_ids: frozenset[int] = field(default_factory=frozenset)  # asked to join, not yet accepted
     language: str | None = None
     display_name: str = ""
     handle: str = ""
+    title: str = ""
+    department: str = ""
 
     @property
     def is_admin(self) -> bool:
@@ -127,7 +130,8 @@ async def _current_actor(
         await limit_address(request)
         raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
     try:
-        actor = await users_service.actor_from_token(session, request.app.state.settings, token)
+        actor = await users_service.actor_from_token(
+            session, request.app.state.settings, token, request.app.state.public_groups)
     except Unauthorized:
         await limit_address(request)  # bad tokens count as unauthenticated calls: no free token guessing
         raise

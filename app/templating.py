@@ -4,6 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -19,15 +20,25 @@ def environment(frontend_dir: Path) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the code: no file system check on every include (a feed page includes one per post).
+        auto_reload=False,
     )
     tr_dir = frontend_dir / "translations"
+    catalogs: dict[str, NullTranslations] = {}
+
+    def _catalog() -> NullTranslations:
+        locale = current_locale.get()
+        catalog = catalogs.get(locale)
+        if catalog is None:
+            catalog = catalogs[locale] = translations(tr_dir, locale)
+        return catalog
 
     def _gettext(message: str, **variables: Any) -> str:
-        text = translations(tr_dir, current_locale.get()).gettext(message)
+        text = _catalog().gettext(message)
         return text % variables if variables else text
 
     def _ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
-        text = translations(tr_dir, current_locale.get()).ngettext(singular, plural, n)
+        text = _catalog().ngettext(singular, plural, n)
         variables.setdefault("num", n)
         return text % variables
 

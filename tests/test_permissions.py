@@ -168,14 +168,23 @@ class TestPostRules:
     def test_visible_posts_sql_filter_agrees_with_can_view_post(
         self, actor: str, where: str, author: int, state: str, view: bool, edit: bool, delete: bool
     ) -> None:
-        """The SQL filter and the Python rule must never disagree: evaluated on an in-memory SQLite row."""
+        """The SQL filter and the Python rule must never disagree: evaluated on in-memory SQLite rows holding the
+        same facts as the actor (the groups' visibility, the actor's memberships)."""
         import sqlite3
 
         post = _post(where, author, state)
-        stmt = select(Post.id).where(Post.id == 1, p.visible_posts(ACTORS[actor]))
+        who = ACTORS[actor]
+        stmt = select(Post.id).where(Post.id == 1, p.visible_posts(who))
         sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
         db = sqlite3.connect(":memory:")
         db.execute("CREATE TABLE posts (id INTEGER, group_id INTEGER, deleted_at TEXT, hidden_at TEXT)")
+        db.execute("CREATE TABLE groups (id INTEGER, visibility TEXT)")
+        db.execute("CREATE TABLE group_memberships (group_id INTEGER, user_id INTEGER, status TEXT)")
+        db.executemany("INSERT INTO groups VALUES (?, ?)", [(g.id, g.visibility) for g in GROUPS.values()])
+        db.executemany("INSERT INTO group_memberships VALUES (?, ?, ?)", [
+            (g, who.user_id, "animator" if g in who.animator_group_ids else "member") for g in who.member_group_ids])
+        if PRIVATE not in who.member_group_ids:  # a join request opens nothing
+            db.execute("INSERT INTO group_memberships VALUES (?, ?, 'pending')", (PRIVATE, who.user_id))
         db.execute("INSERT INTO posts VALUES (1, ?, ?, ?)",
                    (post.group_id, "x" if post.deleted_at else None, "x" if post.hidden_at else None))
         assert bool(db.execute(sql).fetchall()) is view

@@ -1,35 +1,75 @@
-"""Feeds: newest first, keyset-paged on post id, filtered by the one visibility rule."""
+"""Feeds: newest first, keyset-paged on post id, filtered by the one visibility rule.
 
+Each feed is one statement built once per kind (and per "sees hidden posts" flag) with bound parameters: feeds are
+the most read pages, and building a statement costs more than running it. Rows carry the post's columns with its
+author's and group's summary columns (`app.posts.views.post_views` reads them), so a page needs no author or group
+query of its own."""
+
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import BigInteger, Integer, Row, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
 from app.errors import Invalid, NotFound
 from app.groups import service as groups_service
+from app.groups.models import Group
 from app.markdown import normalize_topic
 from app.posts.models import Post, PostTopic
-from app.posts.schemas import cursor_id
+from app.posts.schemas import MAX_ID, cursor_id
 from app.schemas import encode_cursor
 from app.security import Actor
 from app.users import service as users_service
-from app.users.models import Follow
+from app.users.models import Follow, User
 
-PostPage = tuple[list[Post], str | None]
+PostPage = tuple[list[Row[Any]], str | None]
+
+_POSTS, _USERS, _GROUPS = Post.__table__, User.__table__, Group.__table__
+_FOLLOWS, _TOPICS = Follow.__table__.c, PostTopic.__table__.c
+_VIEWER = bindparam("viewer", type_=BigInteger)
+
+
+def feed_rows() -> Select[Any]:
+    """Posts with their author's and group's summaries (one row per post)."""
+    return select(
+        _POSTS,
+        _USERS.c.handle.label("author_handle"), _USERS.c.display_name.label("author_display_name"),
+        _USERS.c.title.label("author_title"),
+        _GROUPS.c.slug.label("group_slug"), _GROUPS.c.name.label("group_name"),
+        _GROUPS.c.visibility.label("group_visibility"),
+    ).select_from(
+        _POSTS.join(_USERS, _USERS.c.id == _POSTS.c.author_id).outerjoin(_GROUPS, _GROUPS.c.id == _POSTS.c.group_id)
+    )
+
+
+@cache
+def _statement(kind: str, moderator: bool) -> Select[Any]:
+    posts = _POSTS.c
+    visible = permissions.visible_posts_rule(_VIEWER, moderator=moderator, model=posts)
+    stmt = feed_rows().where(visible, posts.id < bindparam("before", type_=BigInteger))
+    if kind == "home":
+        # Company-wide posts, posts of my groups, of people I follow and my own.
+        followed = select(_FOLLOWS.followed_id).where(_FOLLOWS.follower_id == _VIEWER)
+        stmt = stmt.where(or_(
+            posts.group_id.is_(None),
+            posts.group_id.in_(permissions.member_groups_of(_VIEWER)),
+            posts.author_id == _VIEWER,
+            posts.author_id.in_(followed),
+        ))
+    elif kind == "group":
+        stmt = stmt.where(posts.group_id == bindparam("key", type_=BigInteger))
+    elif kind == "member":
+        stmt = stmt.where(posts.author_id == bindparam("key", type_=BigInteger))
+    else:  # topic
+        tagged = select(_TOPICS.post_id).where(_TOPICS.topic == bindparam("key"))
+        stmt = stmt.where(posts.id.in_(tagged))
+    return stmt.order_by(posts.id.desc()).limit(bindparam("limit", type_=Integer))
 
 
 async def home_feed(session: AsyncSession, actor: Actor, *, cursor: str | None = None, limit: int = 20) -> PostPage:
     """Company-wide posts, posts of my groups, of people I follow and my own, that I may see."""
-    followed = select(Follow.followed_id).where(Follow.follower_id == actor.user_id).scalar_subquery()
-    my_groups = sorted(actor.member_group_ids)
-    scope = or_(
-        Post.group_id.is_(None),
-        Post.group_id.in_(my_groups) if my_groups else false(),
-        Post.author_id == actor.user_id,
-        Post.author_id.in_(followed),
-    )
-    return await _page(session, select(Post).where(permissions.visible_posts(actor), scope), cursor, limit)
+    return await _page(session, actor, "home", None, cursor, limit)
 
 
 async def group_feed(
@@ -39,8 +79,7 @@ async def group_feed(
     group = await groups_service.access_group(session, actor, group_id)
     if not permissions.can_read_group_content(actor, group.id):
         raise NotFound()
-    stmt = select(Post).where(Post.group_id == group.id, permissions.visible_posts(actor))
-    return await _page(session, stmt, cursor, limit)
+    return await _page(session, actor, "group", group.id, cursor, limit)
 
 
 async def member_feed(
@@ -48,8 +87,7 @@ async def member_feed(
 ) -> PostPage:
     """A member's posts that the actor may see."""
     user = await users_service.access_user(session, user_id)
-    stmt = select(Post).where(Post.author_id == user.id, permissions.visible_posts(actor))
-    return await _page(session, stmt, cursor, limit)
+    return await _page(session, actor, "member", user.id, cursor, limit)
 
 
 async def topic_feed(
@@ -59,20 +97,16 @@ async def topic_feed(
     name = normalize_topic(topic)
     if name is None:
         raise Invalid("Invalid topic")
-    stmt = (
-        select(Post)
-        .join(PostTopic, PostTopic.post_id == Post.id)
-        .where(PostTopic.topic == name, permissions.visible_posts(actor))
-    )
-    return await _page(session, stmt, cursor, limit)
+    return await _page(session, actor, "topic", name, cursor, limit)
 
 
-async def _page(session: AsyncSession, stmt: Select[Any], cursor: str | None, limit: int) -> PostPage:
+async def _page(session: AsyncSession, actor: Actor, kind: str, key: object, cursor: str | None, limit: int) -> PostPage:
     """Newest first; the cursor is the last id seen, so posts added meanwhile never shift a page."""
     before = cursor_id(cursor)
-    if before is not None:
-        stmt = stmt.where(Post.id < before)
-    posts = list(await session.scalars(stmt.order_by(Post.id.desc()).limit(limit + 1)))
+    params = {"viewer": actor.user_id, "before": MAX_ID if before is None else before, "limit": limit + 1}
+    if key is not None:
+        params["key"] = key
+    posts = list(await session.execute(_statement(kind, actor.is_moderator), params))
     next_cursor = None
     if len(posts) > limit:
         posts = posts[:limit]

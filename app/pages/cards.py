@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
 from app.groups import service as groups_service
-from app.groups.schemas import GroupRead
+from app.groups.schemas import GroupSummary
 from app.i18n import current_locale
 from app.posts.models import Comment, Post
 from app.posts.schemas import MAX_POST_BODY, MAX_TITLE
@@ -25,10 +25,9 @@ MAX_DESTINATIONS = 100  # groups offered by the composer
 JUST_NOW_S = 45
 
 
-async def list_my_groups(session: AsyncSession, actor: Actor) -> list[GroupRead]:
+async def list_my_groups(session: AsyncSession, actor: Actor) -> list[GroupSummary]:
     """The groups I belong to (the composer's destinations), by name."""
-    groups, _ = await groups_service.list_groups(session, actor, mine=True, limit=MAX_DESTINATIONS)
-    return groups
+    return await groups_service.my_groups(session, actor, limit=MAX_DESTINATIONS)
 
 
 def when(moment: datetime | None) -> dict[str, str]:
@@ -53,8 +52,8 @@ def post_flags(actor: Actor, post: Post) -> dict[str, bool]:
     return {"edit": permissions.can_edit_post(actor, post), "delete": permissions.can_delete_post(actor, post)}
 
 
-async def post_cards(session: AsyncSession, actor: Actor, posts: Sequence[Post]) -> list[dict[str, Any]]:
-    """One dict per visible post: `post` (PostRead), `can` (flags) and `at` / `edited` (times)."""
+async def post_cards(session: AsyncSession, actor: Actor, posts: Sequence[Any]) -> list[dict[str, Any]]:
+    """One dict per visible post (Post objects or feed rows): `post` (PostRead), `can` (flags) and `at` / `edited` (times)."""
     views = await post_views(session, actor, posts)
     return [
         {"post": view, "can": post_flags(actor, post), "at": when(view.created_at), "edited": when(view.edited_at)}
@@ -86,7 +85,7 @@ async def comment_items(
 async def composer(
     session: AsyncSession, actor: Actor, *, group_id: int | None = None, values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None, next_path: str = "/", message: str | None = None,
-    my_groups: Sequence[GroupRead] | None = None,
+    my_groups: Sequence[GroupSummary] | None = None,
 ) -> dict[str, Any]:
     """The composer's context: destinations I may post in (company-wide first), kinds, a fresh Idempotency-Key.
 

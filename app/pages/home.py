@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import SessionDep
 from app.deps import Cursor
 from app.groups import service as groups_service
-from app.groups.schemas import GroupRead
+from app.groups.schemas import GroupSummary
 from app.pages.cards import composer, list_my_groups
 from app.pages.common import MaybeActor, query_text
 from app.pages.feed import home_feed
@@ -28,15 +28,16 @@ async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor:
     return render(request, "feed/home.html", {
         "feed": await home_feed(session, actor, query_text(cursor)),
         "composer": await composer(session, actor, next_path="/", my_groups=mine),
-        **await sidebar(session, actor, mine),
+        **await sidebar(request, session, actor, mine),
     })
 
 
-async def sidebar(session: AsyncSession, actor: Actor, mine: list[GroupRead]) -> dict[str, object]:
-    """My groups, popular groups I have not joined, colleagues of my department."""
-    me = await users_service.access_user(session, actor.user_id)
+async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: list[GroupSummary]) -> dict[str, object]:
+    """My groups, popular groups I have not joined, colleagues of my department.
+
+    `me` is the actor: it carries the name, title and department the page shows."""
     my_groups, more_groups = mine[:SIDEBAR_GROUPS], len(mine) > SIDEBAR_GROUPS
-    suggested = await groups_service.suggested_groups(session, actor, limit=4)
-    colleagues = await users_service.colleagues(session, me.department, me.id) if me.department else []
-    return {"me": me, "my_groups": my_groups, "more_groups": more_groups,
+    suggested = await groups_service.suggested_groups(session, actor, limit=4, cache=request.app.state.public_groups)
+    colleagues = await users_service.colleagues(session, actor.department, actor.user_id) if actor.department else []
+    return {"me": actor, "my_groups": my_groups, "more_groups": more_groups,
             "suggested": suggested, "colleagues": colleagues}

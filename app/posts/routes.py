@@ -17,7 +17,7 @@ from app.posts.schemas import (
     ReactionSet,
     ReactionState,
 )
-from app.posts.views import comment_view, comment_views, post_view
+from app.posts.views import comment_view, comment_views, new_post_view, post_view
 from app.schemas import Page, SafeStr
 from app.security import CurrentActor
 from app.users.schemas import UserSummary
@@ -36,7 +36,8 @@ async def create_post(
     )
     if not created:
         response.status_code = 200  # a replayed Idempotency-Key: the first post, not a new one
-    return await post_view(session, actor, post)
+        return await post_view(session, actor, post)
+    return await new_post_view(session, actor, post)
 
 
 @router.get("/posts/{post_id}", response_model=PostRead)

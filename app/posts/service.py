@@ -59,6 +59,9 @@ async def create_post(
     session.add(post)
     await session.flush()
     mentioned = _add_refs(session, post, parsed, members)
+    # What the new post's view needs and this request already knows (app.posts.views.new_post_view).
+    session.info.setdefault("new_post_refs", {})[post.id] = (
+        sorted(parsed.topics), sorted(members[:MAX_NOTIFIED_MENTIONS], key=lambda m: m.handle))
     if idempotency_key is not None:
         await idempotency.attach_post(session, actor.user_id, idempotency_key, post.id)
     emit(session, "post.created", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,

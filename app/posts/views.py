@@ -5,8 +5,9 @@ These functions do not check visibility: callers pass only what the viewer may s
 """
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.groups.models import Group
@@ -32,17 +33,21 @@ async def user_summaries(session: AsyncSession, user_ids: set[int]) -> dict[int,
     return {i: UserSummary(id=i, handle=h, display_name=d, title=t) for i, h, d, t in rows}
 
 
-async def post_views(session: AsyncSession, actor: Actor | None, posts: Sequence[Post]) -> list[PostRead]:
-    """API shapes for `posts`, in the same order: at most five queries whatever the page size."""
+async def post_views(session: AsyncSession, actor: Actor | None, posts: Sequence[Any]) -> list[PostRead]:
+    """API shapes for `posts` (Post objects, or feed rows), in the same order: at most five queries whatever the
+    page size, three for feed rows."""
     if not posts:
         return []
     post_ids = [p.id for p in posts]
-    authors = await user_summaries(session, {p.author_id for p in posts})
-    groups = await _group_summaries(session, {p.group_id for p in posts if p.group_id is not None})
+    if hasattr(posts[0], "author_handle"):  # feed rows carry their author's and group's columns (app.feed.service)
+        authors, groups = _joined_summaries(posts)
+    else:
+        authors = await user_summaries(session, {p.author_id for p in posts})
+        groups = await _group_summaries(session, {p.group_id for p in posts if p.group_id is not None})
     # Mentions and topics come from `@` and `#` in the body: pages without any skip those queries.
     mentions = await _mentions(session, [p.id for p in posts if "@" in p.body])
     topics = await _topics(session, [p.id for p in posts if "#" in p.body])
-    mine = await _my_reactions(session, actor, Reaction.post_id, post_ids)
+    mine = await _my_reactions(session, actor, "post_id", post_ids)
     return [
         PostRead(
             id=p.id, author=authors[p.author_id], group=groups.get(p.group_id) if p.group_id else None,
@@ -55,8 +60,36 @@ async def post_views(session: AsyncSession, actor: Actor | None, posts: Sequence
     ]
 
 
+def _joined_summaries(rows: Sequence[Any]) -> tuple[dict[int, UserSummary], dict[int, GroupSummary]]:
+    authors = {r.author_id: UserSummary(id=r.author_id, handle=r.author_handle, display_name=r.author_display_name,
+                                        title=r.author_title) for r in rows}
+    groups = {r.group_id: GroupSummary(id=r.group_id, slug=r.group_slug, name=r.group_name,
+                                       visibility=r.group_visibility) for r in rows if r.group_id is not None}
+    return authors, groups
+
+
 async def post_view(session: AsyncSession, actor: Actor | None, post: Post) -> PostRead:
     return (await post_views(session, actor, [post]))[0]
+
+
+async def new_post_view(session: AsyncSession, actor: Actor, post: Post) -> PostRead:
+    """The view of a post `actor` just created in this session, without reading back what the request knows:
+    the author is the actor, the group was loaded to check the right to post there, and `create_post` left the
+    topics and mentions in `session.info`. Anything else falls back to `post_view`."""
+    refs = session.info.get("new_post_refs", {}).get(post.id)
+    group = await session.get(Group, post.group_id) if post.group_id is not None else None  # identity map: no query
+    if refs is None or post.author_id != actor.user_id:
+        return await post_view(session, actor, post)
+    topics, mentioned = refs
+    return PostRead(
+        id=post.id, author=UserSummary(id=actor.user_id, handle=actor.handle, display_name=actor.display_name,
+                                       title=actor.title),
+        group=GroupSummary(id=group.id, slug=group.slug, name=group.name, visibility=group.visibility) if group else None,
+        kind=post.kind, title=post.title, body=post.body, body_html=post.body_html,
+        mentions=[user_summary(m) for m in mentioned], topics=topics,
+        created_at=post.created_at, edited_at=post.edited_at,
+        comment_count=post.comment_count, reaction_count=post.reaction_count, my_reaction=None,
+    )
 
 
 async def comment_views(session: AsyncSession, actor: Actor | None, comments: Sequence[Comment]) -> list[CommentRead]:
@@ -64,7 +97,7 @@ async def comment_views(session: AsyncSession, actor: Actor | None, comments: Se
     if not comments:
         return []
     authors = await user_summaries(session, {c.author_id for c in comments})
-    mine = await _my_reactions(session, actor, Reaction.comment_id, [c.id for c in comments])
+    mine = await _my_reactions(session, actor, "comment_id", [c.id for c in comments])
     return [
         CommentRead(
             id=c.id, post_id=c.post_id, parent_id=c.parent_id, author=authors[c.author_id], body=c.body,
@@ -86,15 +119,30 @@ async def _group_summaries(session: AsyncSession, group_ids: set[int]) -> dict[i
     return {g.id: GroupSummary(id=g.id, slug=g.slug, name=g.name, visibility=g.visibility) for g in groups}
 
 
+# Built once (Core tables, expanding parameters): every feed page runs these.
+_IDS = bindparam("ids", expanding=True)
+_MENTIONS = (
+    select(PostMention.__table__.c.post_id, *(User.__table__.c[n] for n in ("id", "handle", "display_name", "title")))
+    .select_from(PostMention.__table__.join(User.__table__, User.__table__.c.id == PostMention.__table__.c.user_id))
+    .where(PostMention.__table__.c.post_id.in_(_IDS))
+    .order_by(PostMention.__table__.c.post_id, User.__table__.c.handle)
+)
+_TOPICS = (
+    select(PostTopic.__table__.c.post_id, PostTopic.__table__.c.topic)
+    .where(PostTopic.__table__.c.post_id.in_(_IDS)).order_by(PostTopic.__table__.c.topic)
+)
+_REACTIONS = Reaction.__table__.c
+_MY_REACTIONS = {
+    column: select(_REACTIONS[column], _REACTIONS.kind).where(
+        _REACTIONS.user_id == bindparam("viewer"), _REACTIONS[column].in_(_IDS))
+    for column in ("post_id", "comment_id")
+}
+
+
 async def _mentions(session: AsyncSession, post_ids: list[int]) -> dict[int, list[UserSummary]]:
     if not post_ids:
         return {}
-    rows = await session.execute(
-        select(PostMention.post_id, User.id, User.handle, User.display_name, User.title)
-        .join(User, User.id == PostMention.user_id)
-        .where(PostMention.post_id.in_(post_ids))
-        .order_by(PostMention.post_id, User.handle)
-    )
+    rows = await session.execute(_MENTIONS, {"ids": post_ids})
     out: dict[int, list[UserSummary]] = {}
     for post_id, user_id, handle, display_name, title in rows:
         out.setdefault(post_id, []).append(
@@ -105,19 +153,15 @@ async def _mentions(session: AsyncSession, post_ids: list[int]) -> dict[int, lis
 async def _topics(session: AsyncSession, post_ids: list[int]) -> dict[int, list[str]]:
     if not post_ids:
         return {}
-    rows = await session.execute(
-        select(PostTopic.post_id, PostTopic.topic).where(PostTopic.post_id.in_(post_ids)).order_by(PostTopic.topic)
-    )
+    rows = await session.execute(_TOPICS, {"ids": post_ids})
     out: dict[int, list[str]] = {}
     for post_id, topic in rows:
         out.setdefault(post_id, []).append(topic)
     return out
 
 
-async def _my_reactions(session: AsyncSession, actor: Actor | None, column: object, ids: list[int]) -> dict[int, str]:
+async def _my_reactions(session: AsyncSession, actor: Actor | None, column: str, ids: list[int]) -> dict[int, str]:
     if actor is None:
         return {}
-    rows = await session.execute(
-        select(column, Reaction.kind).where(Reaction.user_id == actor.user_id, column.in_(ids))  # type: ignore[attr-defined]
-    )
+    rows = await session.execute(_MY_REACTIONS[column], {"viewer": actor.user_id, "ids": ids})
     return {target: kind for target, kind in rows}

@@ -2,7 +2,9 @@
 
 Reached through `app.users.service`, which re-exports these functions for other domains."""
 
-from sqlalchemy import and_, or_, select, text, update
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +13,7 @@ from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, RateLimited, Unauthorized
 from app.groups.models import Group, GroupMembership
+from app.groups.public import PublicGroups, version_columns
 from app.ratelimit import Limiter
 from app.security import (
     Actor,
@@ -27,6 +30,7 @@ from app.users.passwords import check_password_strength
 from app.users.schemas import UserRegister
 
 HANDLE_ATTEMPTS = 5
+MEMBER_STATUSES = ("member", "animator")
 FIRST_ACCOUNT_LOCK = 0x72756368  # "ruch": the advisory lock serializing the very first registrations
 # One hash to verify against when the account does not exist, so timing does not reveal emails.
 _DUMMY_HASH: dict[str, str] = {}
@@ -134,22 +138,55 @@ async def open_session(session: AsyncSession, settings: Settings, user: User) ->
     return create_token(settings, user.id, auth.id, auth.expires_at), int(lifetime.total_seconds())
 
 
-async def actor_from_token(session: AsyncSession, settings: Settings, token: str) -> Actor:
-    """Resolve a token into an Actor; revoked sessions and inactive members are refused."""
+def _actor_statement() -> Select[Any]:
+    """The member, their session, their memberships (one row each, requests included) and the groups' version, in
+    one statement. Built once: it runs on every signed-in request, and building a statement costs more than
+    running it."""
+    users, sessions, memberships = User.__table__, AuthSession.__table__, GroupMembership.__table__
+    joined = sessions.join(users, users.c.id == sessions.c.user_id).outerjoin(
+        memberships, memberships.c.user_id == users.c.id)
+    return (
+        select(users.c.role, users.c.language, users.c.display_name, users.c.handle, users.c.title,
+               users.c.department, users.c.is_active, sessions.c.revoked_at, sessions.c.expires_at,
+               memberships.c.group_id, memberships.c.status, *version_columns())
+        .select_from(joined)
+        .where(sessions.c.id == bindparam("sid"), users.c.id == bindparam("uid"))
+    )
+
+
+_ACTOR = _actor_statement()
+
+
+async def actor_from_token(
+    session: AsyncSession, settings: Settings, token: str, public_groups: PublicGroups | None = None
+) -> Actor:
+    """Resolve a token into an Actor; revoked sessions and inactive members are refused.
+
+    `public_groups` is the application's cache of public group ids; without it they are read afresh."""
     claims = decode_token(settings, token)
-    row = (
-        await session.execute(
-            select(User, AuthSession)
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .where(AuthSession.id == claims["sid"], User.id == int(claims["sub"]))
-        )
-    ).first()
-    if row is None:
+    user_id = int(claims["sub"])
+    rows = (await session.execute(_ACTOR, {"sid": claims["sid"], "uid": user_id})).all()
+    if not rows:
         raise Unauthorized()
-    user, auth = row
-    if not user.is_active or auth.revoked_at is not None or auth.expires_at <= utcnow():
+    first = rows[0]
+    if not first.is_active or first.revoked_at is not None or first.expires_at <= utcnow():
         raise Unauthorized()
-    return await build_actor(session, user, auth.id)
+    version = (first[-2], first[-1])
+    public = await (public_groups or PublicGroups()).ids(session, version)
+    return Actor(
+        user_id=user_id,
+        role=first.role,
+        session_id=claims["sid"],
+        member_group_ids=frozenset(r.group_id for r in rows if r.status in MEMBER_STATUSES),
+        animator_group_ids=frozenset(r.group_id for r in rows if r.status == "animator"),
+        public_group_ids=public,
+        requested_group_ids=frozenset(r.group_id for r in rows if r.status == "pending"),
+        language=first.language,
+        display_name=first.display_name,
+        handle=first.handle,
+        title=first.title,
+        department=first.department,
+    )
 
 
 async def build_actor(session: AsyncSession, user: User, session_id: str = "") -> Actor:
@@ -160,7 +197,7 @@ async def build_actor(session: AsyncSession, user: User, session_id: str = "") -
             .outerjoin(GroupMembership, and_(
                 GroupMembership.group_id == Group.id,
                 GroupMembership.user_id == user.id,
-                GroupMembership.status.in_(("member", "animator")),
+                GroupMembership.status.in_(MEMBER_STATUSES),
             ))
             .where(or_(Group.visibility == "public", GroupMembership.status.is_not(None)))
         )
@@ -175,6 +212,8 @@ async def build_actor(session: AsyncSession, user: User, session_id: str = "") -
         language=user.language,
         display_name=user.display_name,
         handle=user.handle,
+        title=user.title,
+        department=user.department,
     )
 
 

@@ -26,7 +26,7 @@ from app.users.accounts import (
     sign_out,
 )
 from app.users.models import AuthSession, Follow, User, UserSkill
-from app.users.schemas import AdminUserUpdate, UserMe, UserRead, UserUpdate
+from app.users.schemas import AdminUserUpdate, UserMe, UserRead, UserSummary, UserUpdate
 
 __all__ = [
     "access_user", "actor_from_token", "admin_update", "build_actor", "change_password", "directory", "follow",
@@ -163,15 +163,17 @@ async def followed_ids(session: AsyncSession, user_id: int) -> list[int]:
 
 # Directory
 
-async def colleagues(session: AsyncSession, department: str, exclude_user_id: int, limit: int = 6) -> list[User]:
+async def colleagues(
+    session: AsyncSession, department: str, exclude_user_id: int, limit: int = 6
+) -> list[UserSummary]:
     """Active members of a department, by name: the home sidebar needs no counts, so one light query."""
     stmt = (
-        select(User)
+        select(User.id, User.handle, User.display_name, User.title)
         .where(User.is_active.is_(True), User.department_key == fold(department.strip()), User.id != exclude_user_id)
         .order_by(User.name_key, User.id)
         .limit(limit)
     )
-    return list(await session.scalars(stmt))
+    return [UserSummary(id=i, handle=h, display_name=d, title=t) for i, h, d, t in await session.execute(stmt)]
 
 
 async def directory(

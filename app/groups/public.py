@@ -1,0 +1,68 @@
+"""The ids of public groups, kept per process and reloaded whenever a group is created or changed.
+
+Every signed-in request needs them for the Python side of the visibility rule (`Actor.public_group_ids`), and there
+are as many as there are public groups: reading them on each request cost more than the rest of the actor. The
+version is read in the same statement as the member and their session (`accounts.actor_statement`): the newest
+`group.created` and `group.updated` activities, which `groups.service` writes in the transaction of any change to a
+group. A version different from the cached one reloads the ids, so a change committed before a request started is
+always seen by it, in every process."""
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.activity import Activity
+from app.groups.models import Group
+
+GroupsVersion = tuple[int | None, int | None]
+
+_PUBLIC_IDS = select(Group.id).where(Group.visibility == "public")
+
+
+def version_columns() -> list[object]:
+    """Two scalar subqueries (index-only: `ix_activities_type_id`) to add to a statement's columns."""
+    return [
+        select(func.max(Activity.id)).where(Activity.type == kind).scalar_subquery().label(f"v_{kind}")
+        for kind in ("group.created", "group.updated")
+    ]
+
+
+RANKING_TTL_S = 60.0
+
+
+class PublicGroups:
+    """One per application (app.state.public_groups); tests reset it when they empty the database.
+
+    Also keeps the most joined listed groups (the home page's suggestions): counting every membership on each page
+    view cost the database more than the rest of the page. That list is reloaded when the groups' version changes
+    (a group made secret leaves it at once) and at least every RANKING_TTL_S seconds (member counts)."""
+
+    def __init__(self) -> None:
+        self._version: GroupsVersion | None = None
+        self._ids: frozenset[int] = frozenset()
+        self._ranking: list[Any] | None = None
+        self._ranking_key: tuple[GroupsVersion | None, float] = (None, 0.0)
+
+    async def ids(self, session: AsyncSession, version: GroupsVersion) -> frozenset[int]:
+        if version != self._version:
+            # Read after the version: a change committing in between is newer than `version`, and the next request
+            # sees a new version and reloads. The cache can be behind a request only by commits that followed it.
+            ids = frozenset(await session.scalars(_PUBLIC_IDS))
+            self._version, self._ids = version, ids
+        return self._ids
+
+    async def ranking(self, session: AsyncSession, load: Callable[[AsyncSession], Awaitable[list[Any]]]) -> list[Any]:
+        """`load(session)`, kept until the version read by this request's `ids()` changes or RANKING_TTL_S pass."""
+        version, loaded_at = self._ranking_key
+        if self._ranking is None or version != self._version or time.monotonic() - loaded_at > RANKING_TTL_S:
+            key = (self._version, time.monotonic())
+            self._ranking, self._ranking_key = await load(session), key
+        return self._ranking
+
+
+async def load_public_ids(session: AsyncSession) -> frozenset[int]:
+    """Uncached, for callers outside a request (notifications, scripts)."""
+    return frozenset(await session.scalars(_PUBLIC_IDS))
