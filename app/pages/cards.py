@@ -6,6 +6,7 @@ Pages build these with the same view functions as the API (`app.posts.views`); r
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_datetime, format_timedelta
@@ -38,14 +39,19 @@ def when(moment: datetime | None) -> dict[str, str]:
         moment = moment.replace(tzinfo=UTC)
     locale = current_locale.get()
     delta = moment - datetime.now(UTC)
-    full = format_datetime(moment, format="medium", tzinfo=UTC, locale=locale) + " UTC"
     if abs(delta.total_seconds()) < JUST_NOW_S:
         label = ""  # the template says "just now" in the page's language
     elif -delta.days < RELATIVE_FOR_DAYS:
         label = format_timedelta(delta, add_direction=True, locale=locale)
     else:
-        label = format_datetime(moment, format="d MMM yyyy", tzinfo=UTC, locale=locale)
-    return {"iso": moment.isoformat(), "label": label, "full": full}
+        label = _absolute(moment, locale, "d MMM yyyy")
+    return {"iso": moment.isoformat(), "label": label, "full": _absolute(moment, locale, "medium") + " UTC"}
+
+
+@lru_cache(maxsize=8192)
+def _absolute(moment: datetime, locale: str, pattern: str) -> str:
+    """Dates do not change: a feed page formats forty, and Babel takes longer than the rest of a card."""
+    return format_datetime(moment, format=pattern, tzinfo=UTC, locale=locale)
 
 
 def post_flags(actor: Actor, post: Post) -> dict[str, bool]:
