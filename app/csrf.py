@@ -42,8 +42,12 @@ def csrf_token(request: Request) -> str:
 
 
 def csrf_input(request: Request) -> Markup:
-    """The hidden field every form carries."""
-    return Markup('<input type="hidden" name="%s" value="%s">') % (FIELD_NAME, escape(csrf_token(request)))
+    """The hidden field every form carries (built once per request: a feed page has a form per post)."""
+    field = getattr(request.state, "csrf_input", None)
+    if field is None:
+        field = request.state.csrf_input = Markup('<input type="hidden" name="%s" value="%s">') % (
+            FIELD_NAME, escape(csrf_token(request)))
+    return Markup(field)
 
 
 def apply_cookie(request: Request, response: object) -> None:

@@ -110,8 +110,15 @@ def run_after_commit(app_state: Any, session: AsyncSession) -> None:
             hook()
 
 
+READ_METHODS = ("GET", "HEAD")
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with request.app.state.sessionmaker() as session:
+        if request.method in READ_METHODS and session.bind is not None and session.bind.dialect.name == "postgresql":
+            # Reads need no BEGIN and COMMIT (two round trips per request): under READ COMMITTED each statement
+            # sees what was committed before it started, inside a transaction or not. GET handlers do not write.
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             yield session
             await session.commit()

@@ -2,13 +2,13 @@
 
 Each feed is one statement built once per kind (and per "sees hidden posts" flag) with bound parameters: feeds are
 the most read pages, and building a statement costs more than running it. Rows carry the post's columns with its
-author's and group's summary columns (`app.posts.views.post_views` reads them), so a page needs no author or group
-query of its own."""
+author's and group's summaries, its topics and the viewer's reaction (`app.posts.views.post_views` reads them), so
+a page needs no other query unless a post mentions someone."""
 
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Row, Select, bindparam, or_, select
+from sqlalchemy import BigInteger, Integer, Row, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
@@ -16,7 +16,7 @@ from app.errors import Invalid, NotFound
 from app.groups import service as groups_service
 from app.groups.models import Group
 from app.markdown import normalize_topic
-from app.posts.models import Post, PostTopic
+from app.posts.models import Post, PostTopic, Reaction
 from app.posts.schemas import MAX_ID, cursor_id
 from app.schemas import encode_cursor
 from app.security import Actor
@@ -26,18 +26,22 @@ from app.users.models import Follow, User
 PostPage = tuple[list[Row[Any]], str | None]
 
 _POSTS, _USERS, _GROUPS = Post.__table__, User.__table__, Group.__table__
-_FOLLOWS, _TOPICS = Follow.__table__.c, PostTopic.__table__.c
+_FOLLOWS, _TOPICS, _REACTIONS = Follow.__table__.c, PostTopic.__table__.c, Reaction.__table__.c
 _VIEWER = bindparam("viewer", type_=BigInteger)
 
 
 def feed_rows() -> Select[Any]:
-    """Posts with their author's and group's summaries (one row per post)."""
+    """Posts with their author's and group's summaries, their topics (space-separated: topics are `[\\w-]+`) and
+    the viewer's reaction, one row per post."""
+    topics = select(func.aggregate_strings(_TOPICS.topic, " ")).where(_TOPICS.post_id == _POSTS.c.id)
+    mine = select(_REACTIONS.kind).where(_REACTIONS.post_id == _POSTS.c.id, _REACTIONS.user_id == _VIEWER)
     return select(
         _POSTS,
         _USERS.c.handle.label("author_handle"), _USERS.c.display_name.label("author_display_name"),
         _USERS.c.title.label("author_title"),
         _GROUPS.c.slug.label("group_slug"), _GROUPS.c.name.label("group_name"),
         _GROUPS.c.visibility.label("group_visibility"),
+        topics.scalar_subquery().label("topic_list"), mine.scalar_subquery().label("my_reaction"),
     ).select_from(
         _POSTS.join(_USERS, _USERS.c.id == _POSTS.c.author_id).outerjoin(_GROUPS, _GROUPS.c.id == _POSTS.c.group_id)
     )

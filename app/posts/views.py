@@ -35,19 +35,21 @@ async def user_summaries(session: AsyncSession, user_ids: set[int]) -> dict[int,
 
 async def post_views(session: AsyncSession, actor: Actor | None, posts: Sequence[Any]) -> list[PostRead]:
     """API shapes for `posts` (Post objects, or feed rows), in the same order: at most five queries whatever the
-    page size, three for feed rows."""
+    page size; feed rows carry their author, group, topics and the viewer's reaction (app.feed.service), so they
+    need at most the mentions query."""
     if not posts:
         return []
-    post_ids = [p.id for p in posts]
-    if hasattr(posts[0], "author_handle"):  # feed rows carry their author's and group's columns (app.feed.service)
+    # Mentions and topics come from `@` and `#` in the body: pages without any skip those queries.
+    mentions = await _mentions(session, [p.id for p in posts if "@" in p.body])
+    if hasattr(posts[0], "author_handle"):
         authors, groups = _joined_summaries(posts)
+        topics = {p.id: sorted(p.topic_list.split(" ")) for p in posts if p.topic_list}
+        mine = {p.id: p.my_reaction for p in posts if p.my_reaction}
     else:
         authors = await user_summaries(session, {p.author_id for p in posts})
         groups = await _group_summaries(session, {p.group_id for p in posts if p.group_id is not None})
-    # Mentions and topics come from `@` and `#` in the body: pages without any skip those queries.
-    mentions = await _mentions(session, [p.id for p in posts if "@" in p.body])
-    topics = await _topics(session, [p.id for p in posts if "#" in p.body])
-    mine = await _my_reactions(session, actor, "post_id", post_ids)
+        topics = await _topics(session, [p.id for p in posts if "#" in p.body])
+        mine = await _my_reactions(session, actor, "post_id", [p.id for p in posts])
     return [
         PostRead(
             id=p.id, author=authors[p.author_id], group=groups.get(p.group_id) if p.group_id else None,
