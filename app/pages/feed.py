@@ -18,7 +18,7 @@ from app.feed import service as feed_service
 from app.feed.service import PostPage
 from app.groups.models import Group
 from app.markdown import normalize_topic
-from app.pages.cards import composer, post_cards
+from app.pages.cards import card_html, composer, post_cards
 from app.pages.common import PageActor, query_text
 from app.security import Actor
 from app.templating import render
@@ -36,23 +36,26 @@ def page_cursor(request: Request) -> str | None:
 
 
 async def feed_context(
-    session: AsyncSession, actor: Actor, load: Callable[..., Awaitable[PostPage]], cursor: str | None,
+    request: Request, session: AsyncSession, actor: Actor, load: Callable[..., Awaitable[PostPage]], cursor: str | None,
     feed_id: str, base_url: str,
 ) -> dict[str, Any]:
     """Cards of one page of a feed, the `data-feed` name live updates use, and the next page's URL."""
     posts, next_cursor = await load(cursor=cursor, limit=PAGE_SIZE)
     sep = "&" if "?" in base_url else "?"
+    cards = await post_cards(session, actor, posts)
+    for card in cards:
+        card["html"] = card_html(request, card)
     return {
-        "cards": await post_cards(session, actor, posts), "feed_id": feed_id, "paged": bool(cursor),
+        "cards": cards, "feed_id": feed_id, "paged": bool(cursor),
         "next_url": f"{base_url}{sep}cursor={next_cursor}" if next_cursor else None,
     }
 
 
-async def home_feed(session: AsyncSession, actor: Actor, cursor: str | None) -> dict[str, Any]:
+async def home_feed(request: Request, session: AsyncSession, actor: Actor, cursor: str | None) -> dict[str, Any]:
     async def load(**page: Any) -> PostPage:
         return await feed_service.home_feed(session, actor, **page)
 
-    return await feed_context(session, actor, load, cursor, "home", "/")
+    return await feed_context(request, session, actor, load, cursor, "home", "/")
 
 
 async def group_section(request: Request, session: AsyncSession, actor: Actor, group: Group) -> dict[str, Any]:
@@ -63,7 +66,7 @@ async def group_section(request: Request, session: AsyncSession, actor: Actor, g
     async def load(**page: Any) -> PostPage:
         return await feed_service.group_feed(session, actor, group.id, **page)
 
-    feed = await feed_context(session, actor, load, page_cursor(request), f"group:{group.id}", f"/groups/{group.slug}")
+    feed = await feed_context(request, session, actor, load, page_cursor(request), f"group:{group.id}", f"/groups/{group.slug}")
     can_post = permissions.can_post_in(actor, group.id)
     return {"group_feed": feed, "group_composer": await composer(
         session, actor, group_id=group.id, next_path=f"/groups/{group.slug}") if can_post else None}
@@ -75,7 +78,7 @@ async def member_section(request: Request, session: AsyncSession, actor: Actor, 
     async def load(**page: Any) -> PostPage:
         return await feed_service.member_feed(session, actor, user.id, **page)
 
-    feed = await feed_context(session, actor, load, page_cursor(request), f"member:{user.id}", f"/people/{user.handle}")
+    feed = await feed_context(request, session, actor, load, page_cursor(request), f"member:{user.id}", f"/people/{user.handle}")
     return {"member_feed": feed}
 
 
@@ -88,5 +91,5 @@ async def topic_page(request: Request, topic: str, actor: PageActor, session: Se
     async def load(**page: Any) -> PostPage:
         return await feed_service.topic_feed(session, actor, name, **page)
 
-    feed = await feed_context(session, actor, load, query_text(cursor), f"topic:{name}", f"/topics/{quote(name)}")
+    feed = await feed_context(request, session, actor, load, query_text(cursor), f"topic:{name}", f"/topics/{quote(name)}")
     return render(request, "topics/page.html", {"topic": name, "feed": feed})

@@ -26,7 +26,7 @@ async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor:
         return RedirectResponse("/signin", status_code=303)
     mine = await list_my_groups(session, actor)  # one query for the composer and the sidebar
     return render(request, "feed/home.html", {
-        "feed": await home_feed(session, actor, query_text(cursor)),
+        "feed": await home_feed(request, session, actor, query_text(cursor)),
         "composer": await composer(session, actor, next_path="/", my_groups=mine),
         **await sidebar(request, session, actor, mine),
     })
