@@ -1,5 +1,6 @@
 """create_app(settings): routers, error handlers, middleware and the lifespan of shared resources."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -43,6 +44,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for start, stop in _components():
             await start(app)
             started.append(stop)
+        _tune_gc()
         yield
     finally:
         for stop in reversed(started):
@@ -52,6 +54,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 log.exception("component shutdown failed")
         if owns_engine:
             await app.state.engine.dispose()
+
+
+def _tune_gc() -> None:
+    """Fewer, cheaper garbage collections while serving: what start-up allocated (modules, templates, compiled
+    statements) is never garbage, so it leaves the collector's generations, and the youngest generation is
+    collected every 20,000 allocations instead of 700. A feed page allocates tens of thousands of objects; with the
+    defaults, full collections walking every long-lived object landed in the middle of requests (the p99)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
