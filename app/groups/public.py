@@ -22,12 +22,22 @@ GroupsVersion = tuple[int | None, int | None]
 _PUBLIC_IDS = select(Group.id).where(Group.visibility == "public")
 
 
+_CHANGES = ("group.created", "group.updated")
+VERSION_LABELS = tuple(f"v_{kind.replace('.', '_')}" for kind in _CHANGES)
+
+
 def version_columns() -> list[object]:
-    """Two scalar subqueries (index-only: `ix_activities_type_id`) to add to a statement's columns."""
+    """Two scalar subqueries (index-only: `ix_activities_type_id`) to add to a statement's columns; read them
+    back with `version_of(row)`."""
     return [
-        select(func.max(Activity.id)).where(Activity.type == kind).scalar_subquery().label(f"v_{kind}")
-        for kind in ("group.created", "group.updated")
+        select(func.max(Activity.id)).where(Activity.type == kind).scalar_subquery().label(label)
+        for kind, label in zip(_CHANGES, VERSION_LABELS, strict=True)
     ]
+
+
+def version_of(row: Any) -> GroupsVersion:
+    mapping = row._mapping
+    return mapping[VERSION_LABELS[0]], mapping[VERSION_LABELS[1]]
 
 
 RANKING_TTL_S = 60.0

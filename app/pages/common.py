@@ -16,7 +16,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from app.activity import latest_activity_id
 from app.db import SessionDep
 from app.errors import AppError, Invalid, Unauthorized
 from app.i18n import LOCALES, current_locale, negotiate
@@ -74,9 +73,9 @@ async def _maybe_actor(request: Request, session: SessionDep) -> Actor | None:
             request.state.stale_session = True  # render() and the sign-in redirect clear the cookie
     request.state.actor = actor
     if actor is not None and request.method == "GET":
-        # Read before the page's own queries: live.js replays what commits after it, and nothing older,
-        # so an event the relay had not dispatched yet is neither lost nor shown twice as "new".
-        request.state.live_since = await latest_activity_id(session)
+        # Read with the actor, before the page's own queries: live.js replays what commits after it, and nothing
+        # older, so an event the relay had not dispatched yet is neither lost nor shown twice as "new".
+        request.state.live_since = actor.newest_activity_id
     use_locale(request, actor)
     return actor
 

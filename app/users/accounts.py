@@ -4,16 +4,16 @@ Reached through `app.users.service`, which re-exports these functions for other 
 
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, or_, select, text, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.activity import emit
+from app.activity import Activity, emit
 from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, RateLimited, Unauthorized
 from app.groups.models import Group, GroupMembership
-from app.groups.public import PublicGroups, version_columns
+from app.groups.public import PublicGroups, version_columns, version_of
 from app.ratelimit import Limiter
 from app.security import (
     Actor,
@@ -139,16 +139,18 @@ async def open_session(session: AsyncSession, settings: Settings, user: User) ->
 
 
 def _actor_statement() -> Select[Any]:
-    """The member, their session, their memberships (one row each, requests included) and the groups' version, in
-    one statement. Built once: it runs on every signed-in request, and building a statement costs more than
-    running it."""
-    users, sessions, memberships = User.__table__, AuthSession.__table__, GroupMembership.__table__
+    """The member, their session, their memberships (one row each, requests included), the groups' version and the
+    newest activity id (where a page's live updates start), in one statement. Built once: it runs on every
+    signed-in request, and building a statement costs more than running it."""
+    users, sessions, memberships, activities = (
+        User.__table__, AuthSession.__table__, GroupMembership.__table__, Activity.__table__)
     joined = sessions.join(users, users.c.id == sessions.c.user_id).outerjoin(
         memberships, memberships.c.user_id == users.c.id)
     return (
         select(users.c.role, users.c.language, users.c.display_name, users.c.handle, users.c.title,
                users.c.department, users.c.is_active, sessions.c.revoked_at, sessions.c.expires_at,
-               memberships.c.group_id, memberships.c.status, *version_columns())
+               memberships.c.group_id, memberships.c.status, *version_columns(),
+               select(func.max(activities.c.id)).scalar_subquery().label("newest_activity"))
         .select_from(joined)
         .where(sessions.c.id == bindparam("sid"), users.c.id == bindparam("uid"))
     )
@@ -171,8 +173,7 @@ async def actor_from_token(
     first = rows[0]
     if not first.is_active or first.revoked_at is not None or first.expires_at <= utcnow():
         raise Unauthorized()
-    version = (first[-2], first[-1])
-    public = await (public_groups or PublicGroups()).ids(session, version)
+    public = await (public_groups or PublicGroups()).ids(session, version_of(first))
     return Actor(
         user_id=user_id,
         role=first.role,
@@ -186,6 +187,7 @@ async def actor_from_token(
         handle=first.handle,
         title=first.title,
         department=first.department,
+        newest_activity_id=first.newest_activity or 0,
     )
 
 
