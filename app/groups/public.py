@@ -2,16 +2,16 @@
 
 Every signed-in request needs them for the Python side of the visibility rule (`Actor.public_group_ids`), and there
 are as many as there are public groups: reading them on each request cost more than the rest of the actor. The
-version is read in the same statement as the member and their session (`accounts.actor_statement`): the newest
-`group.created` and `group.updated` activities, which `groups.service` writes in the transaction of any change to a
-group. A version different from the cached one reloads the ids, so a change committed before a request started is
-always seen by it, in every process."""
+version is read in the same statement as the member and their session (`accounts._actor_statement`): the number
+and the newest id of the `group.created` and `group.updated` activities, which `groups.service` writes in the
+transaction of any change to a group. A version different from the cached one reloads the ids, so a change
+committed before a request started is always seen by it, in every process."""
 
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activity import Activity
@@ -20,18 +20,19 @@ from app.groups.models import Group
 GroupsVersion = tuple[int | None, int | None]
 
 _PUBLIC_IDS = select(Group.id).where(Group.visibility == "public")
-
-
-_CHANGES = ("group.created", "group.updated")
-VERSION_LABELS = tuple(f"v_{kind.replace('.', '_')}" for kind in _CHANGES)
+VERSION_LABELS = ("v_groups_count", "v_groups_max")
 
 
 def version_columns() -> list[object]:
-    """Two scalar subqueries (index-only: `ix_activities_type_id`) to add to a statement's columns; read them
-    back with `version_of(row)`."""
+    """The number and the newest id of `group.created` / `group.updated` activities, as two scalar subqueries
+    (index-only: `ix_activities_type_id`) to add to a statement's columns; read them back with `version_of(row)`.
+
+    The count matters: on PostgreSQL ids are taken at INSERT and committed in any order, so a change committing
+    after a newer one leaves the newest id as it was, but always adds one to the count."""
+    changes = or_(Activity.type == "group.created", Activity.type == "group.updated")
     return [
-        select(func.max(Activity.id)).where(Activity.type == kind).scalar_subquery().label(label)
-        for kind, label in zip(_CHANGES, VERSION_LABELS, strict=True)
+        select(func.count()).select_from(Activity).where(changes).scalar_subquery().label(VERSION_LABELS[0]),
+        select(func.max(Activity.id)).where(changes).scalar_subquery().label(VERSION_LABELS[1]),
     ]
 
 
