@@ -11,34 +11,37 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activity import Activity
 from app.groups.models import Group
 
-GroupsVersion = tuple[int | None, int | None]
+GroupsVersion = tuple[int | None, ...]
 
 _PUBLIC_IDS = select(Group.id).where(Group.visibility == "public")
-VERSION_LABELS = ("v_groups_count", "v_groups_max")
+_CHANGES = ("group.created", "group.updated")
+VERSION_LABELS = tuple(f"v_{aggregate}_{kind.split('.')[1]}" for aggregate in ("count", "max") for kind in _CHANGES)
 
 
 def version_columns() -> list[object]:
-    """The number and the newest id of `group.created` / `group.updated` activities, as two scalar subqueries
-    (index-only: `ix_activities_type_id`) to add to a statement's columns; read them back with `version_of(row)`.
+    """The number and the newest id of the `group.created` and of the `group.updated` activities: four scalar
+    subqueries, each an index-only lookup on `ix_activities_type_id` (one `type = ...` each: an OR of the two made
+    PostgreSQL scan the whole index). Read them back with `version_of(row)`.
 
     The count matters: on PostgreSQL ids are taken at INSERT and committed in any order, so a change committing
-    after a newer one leaves the newest id as it was, but always adds one to the count."""
-    changes = or_(Activity.type == "group.created", Activity.type == "group.updated")
+    after a newer one leaves the newest id as it was, but always adds one to its count."""
     return [
-        select(func.count()).select_from(Activity).where(changes).scalar_subquery().label(VERSION_LABELS[0]),
-        select(func.max(Activity.id)).where(changes).scalar_subquery().label(VERSION_LABELS[1]),
+        select(aggregate).select_from(Activity).where(Activity.type == kind).scalar_subquery().label(label)
+        for aggregate, kind, label in zip(
+            (func.count(), func.count(), func.max(Activity.id), func.max(Activity.id)), _CHANGES * 2, VERSION_LABELS,
+            strict=True)
     ]
 
 
 def version_of(row: Any) -> GroupsVersion:
     mapping = row._mapping
-    return mapping[VERSION_LABELS[0]], mapping[VERSION_LABELS[1]]
+    return tuple(mapping[label] for label in VERSION_LABELS)
 
 
 RANKING_TTL_S = 60.0
