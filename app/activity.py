@@ -16,7 +16,7 @@ class Activity(Base):
     __tablename__ = "activities"
     __table_args__ = (
         Index("ix_activities_post_id", "post_id"),
-        # The newest activity of a type, read on every signed-in request (app.groups.public): an index-only scan.
+        # The newest activity of a type, read on every signed-in request (app.groups.cache): an index-only scan.
         Index("ix_activities_type_id", "type", "id"),
     )
 

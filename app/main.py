@@ -15,7 +15,7 @@ from sqlalchemy import text
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
-from app.groups.public import PublicGroups
+from app.groups.cache import GroupCache
 from app.middleware import BodySizeLimit, SecurityHeaders
 from app.ratelimit import make_limiter
 
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.limiter = make_limiter(settings)
     app.state.after_commit = []
-    app.state.public_groups = PublicGroups()
+    app.state.group_cache = GroupCache()
     app.state.live_status = lambda: "ok"
     install_error_handlers(app)
     _include_routers(app)

@@ -6,6 +6,7 @@ from sqlalchemy import BindParameter, ColumnElement, Select, and_, or_, select, 
 
 from app.errors import Forbidden
 from app.groups.models import Group, GroupMembership
+from app.groups.schemas import GroupSummary
 from app.posts.models import Post
 from app.security import Actor
 
@@ -25,7 +26,7 @@ def is_group_animator(actor: Actor, group_id: int) -> bool:
     return group_id in actor.animator_group_ids
 
 
-def can_see_group(actor: Actor, group: Group) -> bool:
+def can_see_group(actor: Actor, group: Group | GroupSummary) -> bool:
     """Secret groups exist only for their members: API.md makes them a 404 for everyone else, admins included."""
     if group.visibility != "secret":
         return True

@@ -134,7 +134,7 @@ async def _current_actor(
         raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
     try:
         actor = await users_service.actor_from_token(
-            session, request.app.state.settings, token, request.app.state.public_groups)
+            session, request.app.state.settings, token, request.app.state.group_cache)
     except Unauthorized:
         await limit_address(request)  # bad tokens count as unauthenticated calls: no free token guessing
         raise

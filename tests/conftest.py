@@ -86,11 +86,11 @@ async def _clean(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     application = request.getfixturevalue("app")
     settings = request.getfixturevalue("base_settings")
     application.state.settings = settings
-    from app.groups.public import PublicGroups
+    from app.groups.cache import GroupCache
     from app.ratelimit import make_limiter
 
     application.state.limiter = make_limiter(settings)
-    application.state.public_groups = PublicGroups()  # the emptied database restarts its ids: versions repeat
+    application.state.group_cache = GroupCache()  # the emptied database restarts its ids: versions repeat
     yield
     await truncate_all(application.state.engine)
 

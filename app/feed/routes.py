@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
 from app.db import SessionDep
 from app.deps import Cursor, Id, Limit
@@ -24,9 +24,11 @@ async def home(session: SessionDep, actor: CurrentActor, cursor: Cursor = None, 
 
 @router.get("/groups/{group_id}/posts", response_model=Page[PostRead])
 async def group_posts(
-    group_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+    request: Request, group_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None,
+    limit: Limit = 20,
 ) -> Page[PostRead]:
-    posts, next_cursor = await service.group_feed(session, actor, group_id, cursor=cursor, limit=limit)
+    posts, next_cursor = await service.group_feed(session, actor, group_id, cursor=cursor, limit=limit,
+                                                  cache=request.app.state.group_cache)
     return Page(items=await post_views(session, actor, posts), next_cursor=next_cursor)
 
 

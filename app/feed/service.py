@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import permissions
 from app.errors import Invalid, NotFound
 from app.groups import service as groups_service
+from app.groups.cache import GroupCache
 from app.groups.models import Group
 from app.markdown import normalize_topic
 from app.posts.models import Post, PostTopic, Reaction
@@ -77,10 +78,17 @@ async def home_feed(session: AsyncSession, actor: Actor, *, cursor: str | None =
 
 
 async def group_feed(
-    session: AsyncSession, actor: Actor, group_id: int, *, cursor: str | None = None, limit: int = 20
+    session: AsyncSession, actor: Actor, group_id: int, *, cursor: str | None = None, limit: int = 20,
+    cache: GroupCache | None = None,
 ) -> PostPage:
-    """A group's posts; a private or secret group's only for its members (404 otherwise)."""
-    group = await groups_service.access_group(session, actor, group_id)
+    """A group's posts; a private or secret group's only for its members (404 otherwise). With the application's
+    `cache` (a request's actor), the group is checked from its cached summary instead of a query."""
+    if cache is not None:
+        group: Any = cache.summary(group_id)
+        if group is None or not permissions.can_see_group(actor, group):
+            raise NotFound()
+    else:
+        group = await groups_service.access_group(session, actor, group_id)
     if not permissions.can_read_group_content(actor, group.id):
         raise NotFound()
     return await _page(session, actor, "group", group.id, cursor, limit)

@@ -10,8 +10,8 @@ from app import permissions
 from app.activity import emit
 from app.db import utcnow
 from app.errors import Conflict, NotFound
+from app.groups.cache import GroupCache
 from app.groups.models import Group, GroupMembership
-from app.groups.public import PublicGroups
 from app.groups.schemas import GroupCreate, GroupRead, GroupSummary, GroupUpdate, MemberRead
 from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor
 from app.security import Actor
@@ -154,8 +154,13 @@ async def list_groups(
 RANKED = 50  # the most joined listed groups kept for suggestions
 
 
-async def my_groups(session: AsyncSession, actor: Actor, limit: int = 100) -> list[GroupSummary]:
-    """The groups I belong to, by name, as summaries (the composer's destinations, the home sidebar): one query."""
+async def my_groups(
+    session: AsyncSession, actor: Actor, limit: int = 100, cache: GroupCache | None = None
+) -> list[GroupSummary]:
+    """The groups I belong to, by name, as summaries (the composer's destinations, the home sidebar): from the
+    application's `cache` for a request's actor (its memberships are this request's), else one query."""
+    if cache is not None:
+        return cache.summaries(actor.member_group_ids, limit)
     rows = await session.execute(_MY_GROUPS, {"viewer": actor.user_id, "limit": limit})
     return [GroupSummary(id=i, slug=slug, name=name, visibility=visibility) for i, slug, name, visibility in rows]
 
@@ -170,7 +175,7 @@ _MY_GROUPS = (
 
 
 async def suggested_groups(
-    session: AsyncSession, actor: Actor, limit: int = 4, cache: PublicGroups | None = None
+    session: AsyncSession, actor: Actor, limit: int = 4, cache: GroupCache | None = None
 ) -> list[GroupRead]:
     """Listed groups the member has not joined or asked to join, the most populated first.
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import permissions
 from app.csrf import csrf_input
 from app.groups import service as groups_service
+from app.groups.cache import GroupCache
 from app.groups.schemas import GroupSummary
 from app.i18n import current_locale
 from app.posts.models import Comment, Post
@@ -31,9 +32,9 @@ MAX_DESTINATIONS = 100  # groups offered by the composer
 JUST_NOW_S = 45
 
 
-async def list_my_groups(session: AsyncSession, actor: Actor) -> list[GroupSummary]:
+async def list_my_groups(session: AsyncSession, actor: Actor, cache: GroupCache | None = None) -> list[GroupSummary]:
     """The groups I belong to (the composer's destinations), by name."""
-    return await groups_service.my_groups(session, actor, limit=MAX_DESTINATIONS)
+    return await groups_service.my_groups(session, actor, limit=MAX_DESTINATIONS, cache=cache)
 
 
 def when(moment: datetime | None) -> dict[str, str]:

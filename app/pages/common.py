@@ -67,7 +67,7 @@ async def _maybe_actor(request: Request, session: SessionDep) -> Actor | None:
     if token:
         try:
             actor = await users_service.actor_from_token(
-                session, request.app.state.settings, token, request.app.state.public_groups)
+                session, request.app.state.settings, token, request.app.state.group_cache)
         except Unauthorized:
             actor = None
             request.state.stale_session = True  # render() and the sign-in redirect clear the cookie

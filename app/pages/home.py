@@ -24,7 +24,7 @@ SIDEBAR_GROUPS = 8
 async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor: Cursor = None) -> Response:
     if actor is None:
         return RedirectResponse("/signin", status_code=303)
-    mine = await list_my_groups(session, actor)  # one query for the composer and the sidebar
+    mine = await list_my_groups(session, actor, request.app.state.group_cache)  # the composer's and the sidebar's
     return render(request, "feed/home.html", {
         "feed": await home_feed(request, session, actor, query_text(cursor)),
         "composer": await composer(session, actor, next_path="/", my_groups=mine),
@@ -37,7 +37,7 @@ async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: l
 
     `me` is the actor: it carries the name, title and department the page shows."""
     my_groups, more_groups = mine[:SIDEBAR_GROUPS], len(mine) > SIDEBAR_GROUPS
-    suggested = await groups_service.suggested_groups(session, actor, limit=4, cache=request.app.state.public_groups)
+    suggested = await groups_service.suggested_groups(session, actor, limit=4, cache=request.app.state.group_cache)
     colleagues = await users_service.colleagues(session, actor.department, actor.user_id) if actor.department else []
     return {"me": actor, "my_groups": my_groups, "more_groups": more_groups,
             "suggested": suggested, "colleagues": colleagues}

@@ -12,8 +12,8 @@ from app.activity import Activity, emit
 from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, Forbidden, RateLimited, Unauthorized
+from app.groups.cache import GroupCache, version_columns, version_of
 from app.groups.models import Group, GroupMembership
-from app.groups.public import PublicGroups, version_columns, version_of
 from app.ratelimit import Limiter
 from app.security import (
     Actor,
@@ -160,11 +160,11 @@ _ACTOR = _actor_statement()
 
 
 async def actor_from_token(
-    session: AsyncSession, settings: Settings, token: str, public_groups: PublicGroups | None = None
+    session: AsyncSession, settings: Settings, token: str, group_cache: GroupCache | None = None
 ) -> Actor:
     """Resolve a token into an Actor; revoked sessions and inactive members are refused.
 
-    `public_groups` is the application's cache of public group ids; without it they are read afresh."""
+    `group_cache` is the application's cache of groups (app.groups.cache); without it they are read afresh."""
     claims = decode_token(settings, token)
     user_id = int(claims["sub"])
     rows = (await session.execute(_ACTOR, {"sid": claims["sid"], "uid": user_id})).all()
@@ -173,7 +173,7 @@ async def actor_from_token(
     first = rows[0]
     if not first.is_active or first.revoked_at is not None or first.expires_at <= utcnow():
         raise Unauthorized()
-    public = await (public_groups or PublicGroups()).ids(session, version_of(first))
+    public = await (group_cache or GroupCache()).ids(session, version_of(first))
     return Actor(
         user_id=user_id,
         role=first.role,

@@ -1,7 +1,10 @@
-"""The ids of public groups, kept per process and reloaded whenever a group is created or changed.
+"""Every group's summary (id, slug, name, visibility), kept per process and reloaded whenever a group is created
+or changed.
 
-Every signed-in request needs them for the Python side of the visibility rule (`Actor.public_group_ids`), and there
-are as many as there are public groups: reading them on each request cost more than the rest of the actor. The
+Every signed-in request needs the public group ids for the Python side of the visibility rule
+(`Actor.public_group_ids`), and there are as many as there are public groups: reading them on each request cost
+more than the rest of the actor. Pages list the member's groups and the group feed checks its group from the same
+summaries, without a query. The
 version is read in the same statement as the member and their session (`accounts._actor_statement`): the number
 and the newest id of the `group.created` and `group.updated` activities, which `groups.service` writes in the
 transaction of any change to a group. A version different from the cached one reloads the ids, so a change
@@ -16,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activity import Activity
 from app.groups.models import Group
+from app.groups.schemas import GroupSummary
 
 GroupsVersion = tuple[int | None, ...]
 
 _PUBLIC_IDS = select(Group.id).where(Group.visibility == "public")
+_SUMMARIES = select(Group.id, Group.slug, Group.name, Group.visibility, Group.name_key)
 _CHANGES = ("group.created", "group.updated")
 VERSION_LABELS = tuple(f"v_{aggregate}_{kind.split('.')[1]}" for aggregate in ("count", "max") for kind in _CHANGES)
 
@@ -47,8 +52,8 @@ def version_of(row: Any) -> GroupsVersion:
 RANKING_TTL_S = 60.0
 
 
-class PublicGroups:
-    """One per application (app.state.public_groups); tests reset it when they empty the database.
+class GroupCache:
+    """One per application (app.state.group_cache); tests reset it when they empty the database.
 
     Also keeps the most joined listed groups (the home page's suggestions): counting every membership on each page
     view cost the database more than the rest of the page. That list is reloaded when the groups' version changes
@@ -57,16 +62,34 @@ class PublicGroups:
     def __init__(self) -> None:
         self._version: GroupsVersion | None = None
         self._ids: frozenset[int] = frozenset()
+        self._groups: dict[int, tuple[GroupSummary, str]] = {}  # id -> (summary, name_key)
         self._ranking: list[Any] | None = None
         self._ranking_key: tuple[GroupsVersion | None, float] = (None, 0.0)
 
     async def ids(self, session: AsyncSession, version: GroupsVersion) -> frozenset[int]:
+        """The public group ids as of `version` (read by this request's actor statement), or newer."""
         if version != self._version:
             # Read after the version: a change committing in between is newer than `version`, and the next request
             # sees a new version and reloads. The cache can be behind a request only by commits that followed it.
-            ids = frozenset(await session.scalars(_PUBLIC_IDS))
-            self._version, self._ids = version, ids
+            groups = {
+                i: (GroupSummary(id=i, slug=slug, name=name, visibility=visibility), key)
+                for i, slug, name, visibility, key in await session.execute(_SUMMARIES)
+            }
+            self._version, self._groups = version, groups
+            self._ids = frozenset(i for i, (g, _) in groups.items() if g.visibility == "public")
         return self._ids
+
+    def summary(self, group_id: int) -> GroupSummary | None:
+        """A group as of this request's version (after `ids()`), None when there is no such group.
+
+        Says nothing of who may see it: callers apply `permissions` as they would to a Group."""
+        entry = self._groups.get(group_id)
+        return entry[0] if entry else None
+
+    def summaries(self, group_ids: frozenset[int], limit: int) -> list[GroupSummary]:
+        """Those groups by name (the order of `groups_service.my_groups`)."""
+        entries = sorted((self._groups[i] for i in group_ids if i in self._groups), key=lambda e: (e[1], e[0].id))
+        return [summary for summary, _ in entries[:limit]]
 
     async def ranking(self, session: AsyncSession, load: Callable[[AsyncSession], Awaitable[list[Any]]]) -> list[Any]:
         """`load(session)`, kept until the version read by this request's `ids()` changes or RANKING_TTL_S pass."""
