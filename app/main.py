@@ -18,6 +18,7 @@ from app.errors import install_error_handlers
 from app.groups.cache import GroupCache
 from app.middleware import BodySizeLimit, SecurityHeaders
 from app.ratelimit import make_limiter
+from app.users.cache import ColleagueCache
 
 log = logging.getLogger("ruche")
 
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.limiter = make_limiter(settings)
     app.state.after_commit = []
     app.state.group_cache = GroupCache()
+    app.state.colleague_cache = ColleagueCache()
     app.state.live_status = lambda: "ok"
     install_error_handlers(app)
     _include_routers(app)

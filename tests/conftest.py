@@ -88,9 +88,11 @@ async def _clean(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     application.state.settings = settings
     from app.groups.cache import GroupCache
     from app.ratelimit import make_limiter
+    from app.users.cache import ColleagueCache
 
     application.state.limiter = make_limiter(settings)
     application.state.group_cache = GroupCache()  # the emptied database restarts its ids: versions repeat
+    application.state.colleague_cache = ColleagueCache()
     yield
     await truncate_all(application.state.engine)
 

@@ -18,7 +18,7 @@ from app.feed import service as feed_service
 from app.feed.service import PostPage
 from app.groups.models import Group
 from app.markdown import normalize_topic
-from app.pages.cards import card_html, composer, post_cards
+from app.pages.cards import composer, feed_cards
 from app.pages.common import PageActor, query_text
 from app.security import Actor
 from app.templating import render
@@ -42,11 +42,8 @@ async def feed_context(
     """Cards of one page of a feed, the `data-feed` name live updates use, and the next page's URL."""
     posts, next_cursor = await load(cursor=cursor, limit=PAGE_SIZE)
     sep = "&" if "?" in base_url else "?"
-    cards = await post_cards(session, actor, posts)
-    for card in cards:
-        card["html"] = card_html(request, card)
     return {
-        "cards": cards, "feed_id": feed_id, "paged": bool(cursor),
+        "cards": await feed_cards(request, session, actor, posts), "feed_id": feed_id, "paged": bool(cursor),
         "next_url": f"{base_url}{sep}cursor={next_cursor}" if next_cursor else None,
     }
 

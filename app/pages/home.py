@@ -14,7 +14,6 @@ from app.pages.common import MaybeActor, query_text
 from app.pages.feed import home_feed
 from app.security import Actor
 from app.templating import render
-from app.users import service as users_service
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 SIDEBAR_GROUPS = 8
@@ -38,6 +37,7 @@ async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: l
     `me` is the actor: it carries the name, title and department the page shows."""
     my_groups, more_groups = mine[:SIDEBAR_GROUPS], len(mine) > SIDEBAR_GROUPS
     suggested = await groups_service.suggested_groups(session, actor, limit=4, cache=request.app.state.group_cache)
-    colleagues = await users_service.colleagues(session, actor.department, actor.user_id) if actor.department else []
+    colleagues = (await request.app.state.colleague_cache.colleagues(session, actor.department, actor.user_id)
+                  if actor.department else [])
     return {"me": actor, "my_groups": my_groups, "more_groups": more_groups,
             "suggested": suggested, "colleagues": colleagues}

@@ -39,17 +39,36 @@ async def post_views(session: AsyncSession, actor: Actor | None, posts: Sequence
     need at most the mentions query."""
     if not posts:
         return []
-    # Mentions and topics come from `@` and `#` in the body: pages without any skip those queries.
-    mentions = await _mentions(session, [p.id for p in posts if "@" in p.body])
-    if hasattr(posts[0], "author_handle"):
-        authors, groups = _joined_summaries(posts)
-        topics = {p.id: sorted(p.topic_list.split(" ")) for p in posts if p.topic_list}
-        mine = {p.id: p.my_reaction for p in posts if p.my_reaction}
-    else:
-        authors = await user_summaries(session, {p.author_id for p in posts})
-        groups = await _group_summaries(session, {p.group_id for p in posts if p.group_id is not None})
-        topics = await _topics(session, [p.id for p in posts if "#" in p.body])
-        mine = await _my_reactions(session, actor, "post_id", [p.id for p in posts])
+    mentions = await post_mentions(session, posts)
+    if is_feed_row(posts[0]):
+        return joined_post_views(posts, mentions)
+    authors = await user_summaries(session, {p.author_id for p in posts})
+    groups = await _group_summaries(session, {p.group_id for p in posts if p.group_id is not None})
+    topics = await _topics(session, [p.id for p in posts if "#" in p.body])
+    mine = await _my_reactions(session, actor, "post_id", [p.id for p in posts])
+    return _views(posts, authors, groups, mentions, topics, mine)
+
+
+def is_feed_row(post: Any) -> bool:
+    """Feed rows (app.feed.service) carry their author, group, topics and the viewer's reaction."""
+    return hasattr(post, "author_handle")
+
+
+async def post_mentions(session: AsyncSession, posts: Sequence[Any]) -> dict[int, list[UserSummary]]:
+    """Who each post mentions. Mentions come from `@` in the body: pages without any skip the query."""
+    return await _mentions(session, [p.id for p in posts if "@" in p.body])
+
+
+def joined_post_views(rows: Sequence[Any], mentions: dict[int, list[UserSummary]]) -> list[PostRead]:
+    """API shapes of feed rows, with their mentions (`post_mentions`): no query."""
+    authors, groups = _joined_summaries(rows)
+    topics = {p.id: sorted(p.topic_list.split(" ")) for p in rows if p.topic_list}
+    mine = {p.id: p.my_reaction for p in rows if p.my_reaction}
+    return _views(rows, authors, groups, mentions, topics, mine)
+
+
+def _views(posts: Sequence[Any], authors: dict[int, UserSummary], groups: dict[int, GroupSummary],
+           mentions: dict[int, list[UserSummary]], topics: dict[int, list[str]], mine: dict[int, str]) -> list[PostRead]:
     return [
         PostRead(
             id=p.id, author=authors[p.author_id], group=groups.get(p.group_id) if p.group_id else None,

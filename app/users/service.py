@@ -164,15 +164,18 @@ async def followed_ids(session: AsyncSession, user_id: int) -> list[int]:
 # Directory
 
 async def colleagues(
-    session: AsyncSession, department: str, exclude_user_id: int, limit: int = 6
+    session: AsyncSession, department: str, exclude_user_id: int | None, limit: int = 6
 ) -> list[UserSummary]:
-    """Active members of a department, by name: the home sidebar needs no counts, so one light query."""
+    """Active members of a department, by name: the home sidebar needs no counts, so one light query (the sidebar
+    reads it through `app.users.cache.ColleagueCache`)."""
     stmt = (
         select(User.id, User.handle, User.display_name, User.title)
-        .where(User.is_active.is_(True), User.department_key == fold(department.strip()), User.id != exclude_user_id)
+        .where(User.is_active.is_(True), User.department_key == fold(department.strip()))
         .order_by(User.name_key, User.id)
         .limit(limit)
     )
+    if exclude_user_id is not None:
+        stmt = stmt.where(User.id != exclude_user_id)
     return [UserSummary(id=i, handle=h, display_name=d, title=t) for i, h, d, t in await session.execute(stmt)]
 
 

@@ -44,3 +44,26 @@ async def test_live_config_carries_the_newest_activity_id(client: httpx.AsyncCli
         newest = await latest_activity_id(session)
     assert newest > 0
     assert f'data-since="{newest}"' in page
+
+
+async def test_colleagues_come_from_a_cache_that_expires(client: httpx.AsyncClient, register: Any, app: Any) -> None:
+    """One list per department serves every member of it (each sees the others), and a newcomer shows once the
+    entry expires."""
+    from app.users.cache import ColleagueCache
+
+    def sidebar(page: str) -> str:
+        return page.split('id="colleagues-title"', 1)[1].split("</section>", 1)[0]
+
+    dana = await register("Dana Comms", department="Communication")
+    eloise = await register("Éloïse Comms", department="Communication")
+    first = sidebar((await client.get("/", headers={**HTML, **dana.headers})).text)
+    second = sidebar((await client.get("/", headers={**HTML, **eloise.headers})).text)
+    assert "Éloïse Comms" in first and "Dana Comms" not in first
+    assert "Dana Comms" in second and "Éloïse Comms" not in second
+
+    await register("Gaspard Comms", department="communication")
+    cached = sidebar((await client.get("/", headers={**HTML, **dana.headers})).text)
+    assert "Gaspard Comms" not in cached  # within the TTL
+    app.state.colleague_cache = ColleagueCache(ttl_s=0.0)
+    fresh = sidebar((await client.get("/", headers={**HTML, **dana.headers})).text)
+    assert "Gaspard Comms" in fresh and "Éloïse Comms" in fresh
