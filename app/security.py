@@ -1,6 +1,8 @@
 """Password hashing, access tokens and the CurrentActor dependency."""
 
 import secrets
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -55,8 +57,32 @@ def create_token(settings: Settings, user_id: int, session_id: str, expires_at: 
     return jwt.encode(claims, settings.secret_key(), algorithm=ALGORITHM)
 
 
+VERIFIED_TOKENS = 4096
+_verified: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+
+
 def decode_token(settings: Settings, token: str) -> dict[str, Any]:
-    """The only place tokens are decoded: HS256 pinned, exp/iat/sub required; any failure is a 401."""
+    """The only place tokens are decoded: HS256 pinned, exp/iat/sub required; any failure is a 401.
+
+    Every request of a member presents the same token until it expires, and checking its signature cost more than
+    reading the member: the claims of tokens already verified with this key are kept (least recently used first out)
+    and only their expiry is checked again."""
+    key = (settings.secret_key(), token)
+    claims = _verified.get(key)
+    if claims is not None:
+        if claims["exp"] >= time.time():
+            _verified.move_to_end(key)
+            return dict(claims)
+        del _verified[key]
+        raise Unauthorized()
+    claims = _decode(settings, token)
+    _verified[key] = dict(claims)
+    if len(_verified) > VERIFIED_TOKENS:
+        _verified.popitem(last=False)
+    return claims
+
+
+def _decode(settings: Settings, token: str) -> dict[str, Any]:
     try:
         claims = jwt.decode(
             token,

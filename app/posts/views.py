@@ -163,7 +163,7 @@ _MY_REACTIONS = {
 async def _mentions(session: AsyncSession, post_ids: list[int]) -> dict[int, list[UserSummary]]:
     if not post_ids:
         return {}
-    rows = await session.execute(_MENTIONS, {"ids": post_ids})
+    rows = await (await session.connection()).execute(_MENTIONS, {"ids": post_ids})
     out: dict[int, list[UserSummary]] = {}
     for post_id, user_id, handle, display_name, title in rows:
         out.setdefault(post_id, []).append(

@@ -77,6 +77,20 @@ class TestBearerToken:
         token = jwt.encode(_claims(alice, _sid(alice)), KEY)
         assert (await client.get(ME, headers={"Authorization": f"Bearer {token}"})).status_code == 200
 
+    async def test_a_verified_token_is_refused_once_it_expires(
+        self, client: httpx.AsyncClient, alice: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Verified tokens are kept (app.security.decode_token): their expiry is still checked on every use."""
+        import app.security
+
+        token = jwt.encode(_claims(alice, _sid(alice), exp=int(time.time()) + 30), KEY)
+        headers = {"Authorization": f"Bearer {token}"}
+        assert (await client.get(ME, headers=headers)).status_code == 200
+        assert (await client.get(ME, headers=headers)).status_code == 200  # from the kept claims
+        later = time.time() + 60
+        monkeypatch.setattr(app.security.time, "time", lambda: later)
+        assert (await client.get(ME, headers=headers)).status_code == 401
+
     @pytest.mark.parametrize("name", FORGERY_NAMES)
     async def test_forged_or_malformed_token_is_401(self, client: httpx.AsyncClient, alice: Any, name: str) -> None:
         token = _forgeries(alice)[name]
