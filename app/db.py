@@ -66,10 +66,16 @@ def make_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         # with a 503 (app.errors), and SQLAlchemy then invalidates the whole pool, so the next request reconnects.
         "pool_pre_ping": False,
         "pool_timeout": 5,
-        "pool_size": 10,
+        # Enough connections for the requests a worker serves at once: when more are out, the extra ones are closed
+        # on return, and opening them again under load cost more than the requests themselves.
+        "pool_size": 20,
         "max_overflow": 10,
         # asyncpg waits 60 s for a connection by default: a dead server must turn into a quick 503 instead.
-        "connect_args": {"timeout": 5, "server_settings": {"statement_timeout": "5000", "lock_timeout": "2000"}},
+        # Statements are prepared once per connection; a generic plan spares planning them again on each run (the
+        # home feed's planning took longer than its execution), and every statement of Ruche is keyset-paged or a
+        # key lookup, whose best plan does not depend on the values.
+        "connect_args": {"timeout": 5, "server_settings": {
+            "statement_timeout": "5000", "lock_timeout": "2000", "plan_cache_mode": "force_generic_plan"}},
     }
     if "poolclass" in overrides:
         for key in ("pool_size", "max_overflow", "pool_timeout"):

@@ -69,7 +69,9 @@ def _tune_gc() -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="Ruche", version="0.1.0", lifespan=lifespan, docs_url="/docs", redoc_url=None)
+    # No OpenTelemetry here: FastAPI otherwise looks for a configured provider on every request.
+    app = FastAPI(title="Ruche", version="0.1.0", lifespan=lifespan, docs_url="/docs", redoc_url=None,
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     app.state.settings = settings
     app.state.limiter = make_limiter(settings)
     app.state.after_commit = []

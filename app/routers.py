@@ -16,4 +16,8 @@ def all_routers() -> list[APIRouter]:
     from app.search.routes import router as search_api
     from app.users.routes import router as users_api
 
-    return [users_api, groups_api, ping_api, posts_api, feed_api, live_api, notifications_api, notifications_pages, search_api, search_pages, *page_routers()]  # pages last: domain pages may take "/" first
+    # FastAPI tries the routes one by one in this order: the most requested come first (the home page, the feeds,
+    # the posts), and domain pages before the other page routers.
+    home, *pages = page_routers()
+    return [home, feed_api, posts_api, ping_api, users_api, groups_api, live_api, notifications_api,
+            notifications_pages, search_api, search_pages, *pages]
