@@ -9,8 +9,8 @@ def all_routers() -> list[APIRouter]:
     from app.live.routes import router as live_api
     from app.notifications.pages import pages as notifications_pages
     from app.notifications.routes import router as notifications_api
-    from app.ping import router as ping_api
     from app.pages import page_routers
+    from app.ping import router as ping_api
     from app.posts.routes import router as posts_api
     from app.search.pages import pages as search_pages
     from app.search.routes import router as search_api
