@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activity import Activity
@@ -69,6 +69,22 @@ async def activities_after(session: AsyncSession, cursor: int, upto: int | None 
 
 async def last_activity_id(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.max(Activity.id))) or 0)
+
+
+async def outbox_position(session: AsyncSession) -> int:
+    """Where a reader starting now begins: the newest activity id, or, when the table is empty on PostgreSQL, the
+    last id its sequence handed out. Starting from 0 there would take every id already used for a hole that may
+    still fill, and re-read the outbox for `gap_wait` seconds before delivering anything."""
+    newest = await last_activity_id(session)
+    bind = session.get_bind()
+    if newest or bind.dialect.name != "postgresql":
+        return newest
+    sequence = await session.scalar(text("SELECT pg_get_serial_sequence('activities', 'id')"))
+    if sequence is None:
+        return 0
+    # The name comes from the catalog, already quoted where needed.
+    last, called = (await session.execute(text(f"SELECT last_value, is_called FROM {sequence}"))).one()
+    return int(last) if called else int(last) - 1
 
 
 class OutboxLoop:

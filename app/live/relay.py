@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from app.live.hub import Hub
-from app.live.outbox import BATCH, GapTracker, OutboxLoop, activities_after, gap_wait_for, last_activity_id
+from app.live.outbox import BATCH, GapTracker, OutboxLoop, activities_after, gap_wait_for, last_activity_id, outbox_position
 from app.live.payloads import EventBuilder
 
 log = logging.getLogger("ruche.live")
@@ -30,7 +30,7 @@ class Relay(OutboxLoop):
 
     async def start(self) -> None:
         async with self.sessionmaker() as session:
-            self.cursor = await last_activity_id(session)
+            self.cursor = await outbox_position(session)
         self._start_task()
 
     async def reset(self, cursor: int = 0) -> None:
@@ -50,7 +50,7 @@ class Relay(OutboxLoop):
             if not rows:
                 newest = await last_activity_id(session)
                 if newest < self.cursor:  # the table was emptied (tests) or restored: follow it
-                    await self.reset(newest)
+                    await self.reset(await outbox_position(session))
                 return False
             ready, _, waiting = self.gaps.contiguous(rows, self.cursor)
             events = await self.builder.build(session, ready)
