@@ -10,7 +10,15 @@ import logging
 from typing import Any
 
 from app.live.hub import Hub
-from app.live.outbox import BATCH, GapTracker, OutboxLoop, activities_after, gap_wait_for, last_activity_id, outbox_position
+from app.live.outbox import (
+    BATCH,
+    GapTracker,
+    OutboxLoop,
+    activities_after,
+    gap_wait_for,
+    last_activity_id,
+    outbox_position,
+)
 from app.live.payloads import EventBuilder
 
 log = logging.getLogger("ruche.live")
