@@ -1,6 +1,7 @@
 """The `ruche` command line."""
 
 import asyncio
+import os
 import sys
 from typing import Annotated
 
@@ -31,12 +32,25 @@ def serve(
     migrate.upgrade(settings.database_url)
     if workers > 1 and not settings.REDIS_URL:
         typer.echo("warning: several workers without RUCHE_REDIS_URL: live events stay within each worker", err=True)
-    uvicorn.run(
-        "app.main:create_app", factory=True, host=host, port=port, workers=workers,
-        # Live sockets idle by the thousand: no per-socket zlib state (45 KiB each), the lighter sans-I/O protocol.
-        ws="websockets-sansio", ws_per_message_deflate=False,
-        ws_max_size=64 * 1024, timeout_graceful_shutdown=30, proxy_headers=False, access_log=False,
-    )
+    index_writer = None
+    if settings.SEARCH_INDEXER == "auto":
+        # The search index is written by a lower-priority process of its own (app/search/process.py), not by the
+        # web workers, which read it.
+        from app.search.process import IndexWriterProcess
+
+        index_writer = IndexWriterProcess().start()
+        os.environ["RUCHE_SEARCH_INDEXER"] = "off"
+        get_settings.cache_clear()
+    try:
+        uvicorn.run(
+            "app.main:create_app", factory=True, host=host, port=port, workers=workers,
+            # Live sockets idle by the thousand: no per-socket zlib state (45 KiB each), the lighter sans-I/O protocol.
+            ws="websockets-sansio", ws_per_message_deflate=False,
+            ws_max_size=64 * 1024, timeout_graceful_shutdown=30, proxy_headers=False, access_log=False,
+        )
+    finally:
+        if index_writer is not None:
+            index_writer.stop()
 
 
 @db_cli.command("upgrade")
