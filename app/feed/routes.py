@@ -1,14 +1,16 @@
-"""Feeds (API.md "Feeds"): lists of Post, newest first, only what the viewer may see."""
+"""Feeds (API.md "Feeds"): lists of Post, newest first, only what the viewer may see (app.feed.render writes the
+JSON of `Page[PostRead]`, the documented response)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
 
 from app.db import SessionDep
 from app.deps import Cursor, Id, Limit
 from app.feed import service
+from app.feed.render import page_response
 from app.posts.schemas import PostRead
-from app.posts.views import post_views
 from app.schemas import Page
 from app.security import CurrentActor
 
@@ -17,32 +19,32 @@ Topic = Annotated[str, Path(min_length=1, max_length=61)]
 
 
 @router.get("/feed", response_model=Page[PostRead])
-async def home(session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20) -> Page[PostRead]:
+async def home(session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20) -> Response:
     posts, next_cursor = await service.home_feed(session, actor, cursor=cursor, limit=limit)
-    return Page(items=await post_views(session, actor, posts), next_cursor=next_cursor)
+    return await page_response(session, posts, next_cursor)
 
 
 @router.get("/groups/{group_id}/posts", response_model=Page[PostRead])
 async def group_posts(
     request: Request, group_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None,
     limit: Limit = 20,
-) -> Page[PostRead]:
+) -> Response:
     posts, next_cursor = await service.group_feed(session, actor, group_id, cursor=cursor, limit=limit,
                                                   cache=request.app.state.group_cache)
-    return Page(items=await post_views(session, actor, posts), next_cursor=next_cursor)
+    return await page_response(session, posts, next_cursor)
 
 
 @router.get("/users/{user_id}/posts", response_model=Page[PostRead])
 async def member_posts(
     user_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
-) -> Page[PostRead]:
+) -> Response:
     posts, next_cursor = await service.member_feed(session, actor, user_id, cursor=cursor, limit=limit)
-    return Page(items=await post_views(session, actor, posts), next_cursor=next_cursor)
+    return await page_response(session, posts, next_cursor)
 
 
 @router.get("/topics/{topic}/posts", response_model=Page[PostRead])
 async def topic_posts(
     topic: Topic, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
-) -> Page[PostRead]:
+) -> Response:
     posts, next_cursor = await service.topic_feed(session, actor, topic, cursor=cursor, limit=limit)
-    return Page(items=await post_views(session, actor, posts), next_cursor=next_cursor)
+    return await page_response(session, posts, next_cursor)

@@ -4,7 +4,6 @@ Pages build these with the same view functions as the API (`app.posts.views`); r
 `app.permissions`, so templates only read flags (`can.edit`, `can.delete`) and never decide."""
 
 import secrets
-from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -21,9 +20,10 @@ from app.groups import service as groups_service
 from app.groups.cache import GroupCache
 from app.groups.schemas import GroupSummary
 from app.i18n import current_locale
+from app.lru import SizedLRU, strings_size
 from app.posts.models import Comment, Post
 from app.posts.schemas import MAX_POST_BODY, MAX_TITLE
-from app.posts.views import comment_views, joined_post_views, post_mentions, post_views
+from app.posts.views import comment_views, joined_post_views, mentions_key, post_mentions, post_views
 from app.security import Actor
 from app.templating import environment, gettext
 
@@ -90,10 +90,8 @@ def _absolute(moment: datetime, locale: str, pattern: str) -> str:
 # Stand-ins for what differs between two requests showing the same card: NUL cannot occur in stored text (input
 # with NUL is refused), and escaping leaves these unchanged.
 _CSRF, _NEXT, _TIME = "\x00csrf\x00", "\x00next\x00", "\x00time\x00"
-CARD_CACHE_BYTES = 32 * 1024 * 1024  # per process: cards' HTML and the rows they were made from
-MAX_CACHED_CARD = 128 * 1024
-_card_cache: OrderedDict[tuple[Any, ...], tuple[str, int]] = OrderedDict()  # key -> (html, size)
-_card_cache_size = [0]
+CARD_CACHE_SIZE = 32 * 1024 * 1024  # characters per process: cards' HTML and the rows they were made from
+_card_cache = SizedLRU(CARD_CACHE_SIZE, max_item=128 * 1024)
 
 
 async def feed_cards(request: Request, session: AsyncSession, actor: Actor, rows: Sequence[Any]) -> list[Markup]:
@@ -108,14 +106,12 @@ async def feed_cards(request: Request, session: AsyncSession, actor: Actor, rows
     mentions = await post_mentions(session, rows)
     env = environment(request.app.state.settings.FRONTEND_DIR)
     locale = current_locale.get()
-    keys = [(id(env), locale, tuple(row),
-             tuple((u.id, u.handle, u.display_name, u.title) for u in mentions.get(row.id, ()))) for row in rows]
+    keys = [(id(env), locale, tuple(row), mentions_key(mentions.get(row.id))) for row in rows]
     html_of: dict[tuple[Any, ...], str] = {}
     for key in keys:
-        entry = _card_cache.get(key)
-        if entry is not None:
-            _card_cache.move_to_end(key)
-            html_of[key] = entry[0]
+        html = _card_cache.get(key)
+        if html is not None:
+            html_of[key] = str(html)
     missing = [(key, row) for key, row in zip(keys, rows, strict=True) if key not in html_of]
     if missing:
         macro = env.get_template("posts/_card_macro.html").module.post_card  # type: ignore[attr-defined]
@@ -124,24 +120,13 @@ async def feed_cards(request: Request, session: AsyncSession, actor: Actor, rows
             card = {"post": view, "can": post_flags(actor, row), "at": when(view.created_at),
                     "edited": when(view.edited_at)}
             html_of[key] = html = str(macro(card, 3, Markup(_CSRF), _NEXT, _TIME))
-            _remember_card(key, html)
+            _card_cache.put(key, html, len(html) + strings_size(key[2]))
     csrf, path = csrf_input(request), escape(request.url.path)
     out = []
     for key, row in zip(keys, rows, strict=True):
         label = time_label(row.created_at, locale) or gettext(request, "just now")
         out.append(Markup(html_of[key].replace(_CSRF, csrf).replace(_NEXT, path).replace(_TIME, escape(label))))
     return out
-
-
-def _remember_card(key: tuple[Any, ...], html: str) -> None:
-    size = len(html) + sum(len(value) for value in key[2] if isinstance(value, str))
-    if size > MAX_CACHED_CARD or key in _card_cache:
-        return
-    _card_cache[key] = (html, size)
-    _card_cache_size[0] += size
-    while _card_cache_size[0] > CARD_CACHE_BYTES:
-        _, (_, evicted) = _card_cache.popitem(last=False)
-        _card_cache_size[0] -= evicted
 
 
 def post_flags(actor: Actor, post: Post) -> dict[str, bool]:

@@ -59,6 +59,11 @@ async def post_mentions(session: AsyncSession, posts: Sequence[Any]) -> dict[int
     return await _mentions(session, [p.id for p in posts if "@" in p.body])
 
 
+def mentions_key(users: Sequence[UserSummary] | None) -> tuple[tuple[int, str, str, str | None], ...]:
+    """What a post's rendering takes from its mentions, hashable (caches of rendered posts key on it)."""
+    return tuple((u.id, u.handle, u.display_name, u.title) for u in users or ())
+
+
 def joined_post_views(rows: Sequence[Any], mentions: dict[int, list[UserSummary]]) -> list[PostRead]:
     """API shapes of feed rows, with their mentions (`post_mentions`): no query."""
     authors, groups = _joined_summaries(rows)

@@ -33,6 +33,30 @@ class TestHomeFeed:
         assert unrelated["id"] not in ids
         assert await page_ids(FEED, olga) == [own["id"], company["id"]]
 
+    async def test_kept_post_json_is_page_json_and_follows_every_change(
+        self, client: httpx.AsyncClient, anna: Any, mia: Any, olga: Any, make_post: Any
+    ) -> None:
+        """Each post's JSON is kept per process (app/feed/render.py): the page is exactly what `Page[PostRead]`
+        serializes to, and a reaction, an edit or a mentioned member's new name shows on the next read."""
+        from app.posts.schemas import PostRead
+        from app.schemas import Page
+
+        post = await make_post(olga, f"Bonjour @{anna.handle} #veille", title="Avant")
+        first = await client.get(FEED, headers=mia.headers)
+        assert first.headers["content-type"] == "application/json"
+        assert Page[PostRead].model_validate_json(first.content).model_dump_json().encode() == first.content
+        assert first.json()["items"][0]["reaction_count"] == 0 and first.json()["next_cursor"] is None
+        assert (await client.put(f"/api/v1/posts/{post['id']}/reaction", json={"kind": "like"},
+                                 headers=mia.headers)).status_code in (200, 201)
+        assert (await client.patch(f"/api/v1/posts/{post['id']}", json={"title": "Après"},
+                                   headers=olga.headers)).status_code == 200
+        assert (await client.patch("/api/v1/users/me", json={"display_name": "Anna Renommée"},
+                                   headers=anna.headers)).status_code == 200
+        item = (await client.get(FEED, headers=mia.headers)).json()["items"][0]
+        assert item["reaction_count"] == 1 and item["my_reaction"] == "like" and item["title"] == "Après"
+        assert item["mentions"][0]["display_name"] == "Anna Renommée"
+        assert (await client.get(FEED, headers=olga.headers)).json()["items"][0]["my_reaction"] is None
+
     async def test_pagination_is_stable_while_posts_arrive(
         self, client: httpx.AsyncClient, mia: Any, olga: Any, make_post: Any
     ) -> None:
