@@ -1,15 +1,19 @@
 """The one Jinja2 environment: autoescape on every template, i18n callables bound to the request's locale."""
 
+from collections.abc import Hashable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+from pydantic import BaseModel
 
 from app.i18n import current_locale, translations
+from app.lru import SizedLRU
 
 
 @lru_cache
@@ -45,6 +49,46 @@ def environment(frontend_dir: Path) -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _gettext
     return env
+
+
+FRAGMENT_CACHE_SIZE = 8 * 1024 * 1024  # characters per process
+_fragments = SizedLRU(FRAGMENT_CACHE_SIZE, max_item=256 * 1024)
+_CSRF_SLOT = "\x00csrf\x00"
+
+
+def freeze(value: Any) -> Hashable:
+    """A hashable copy of a template context (dicts, lists, pydantic models and plain values)."""
+    if isinstance(value, dict):
+        return tuple((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, BaseModel):
+        return freeze(value.model_dump())
+    return cast(Hashable, value)
+
+
+def fragment(request: Request, template: str, context: dict[str, Any], *, slots: dict[str, str] | None = None) -> Markup:
+    """A part of a page rendered once per context and language, kept per process: the home page's composer and
+    sidebar change far less often than they are shown. `context` must hold everything the template reads (it is
+    the key); `slots` are per-request strings, placed in the context as `slot(name)` and filled in here, and
+    `csrf_input()` is this request's field. NUL never occurs in rendered values (input with NUL is refused)."""
+    from app import csrf
+
+    env = environment(request.app.state.settings.FRONTEND_DIR)
+    key = (id(env), template, current_locale.get(), freeze(context))
+    html = cast(str | None, _fragments.get(key))
+    if html is None:
+        html = env.get_template(template).render({**context, "csrf_input": lambda: Markup(_CSRF_SLOT)})
+        _fragments.put(key, html, len(html))
+    html = html.replace(_CSRF_SLOT, csrf.csrf_input(request))
+    for name, value in (slots or {}).items():
+        html = html.replace(slot(name), str(escape(value)))
+    return Markup(html)
+
+
+def slot(name: str) -> str:
+    """The marker `fragment()` replaces with `slots[name]`: put it in the context where the value goes."""
+    return f"\x00{name}\x00"
 
 
 def gettext(request: Request, message: str, **variables: Any) -> str:

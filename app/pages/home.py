@@ -13,7 +13,7 @@ from app.pages.cards import composer, list_my_groups
 from app.pages.common import MaybeActor, query_text
 from app.pages.feed import home_feed
 from app.security import Actor
-from app.templating import render
+from app.templating import fragment, render, slot
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 SIDEBAR_GROUPS = 8
@@ -24,20 +24,24 @@ async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor:
     if actor is None:
         return RedirectResponse("/signin", status_code=303)
     mine = await list_my_groups(session, actor, request.app.state.group_cache)  # the composer's and the sidebar's
+    form = await composer(session, actor, next_path="/", my_groups=mine)
     return render(request, "feed/home.html", {
+        "me": actor,
         "feed": await home_feed(request, session, actor, query_text(cursor)),
-        "composer": await composer(session, actor, next_path="/", my_groups=mine),
-        **await sidebar(request, session, actor, mine),
+        "composer_html": fragment(request, "posts/_composer.html",
+                                  {"composer": {**form, "idempotency_key": slot("key")}},
+                                  slots={"key": form["idempotency_key"]}),
+        "sidebar_html": fragment(request, "feed/_home_sidebar.html", await sidebar(request, session, actor, mine)),
     })
 
 
 async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: list[GroupSummary]) -> dict[str, object]:
     """My groups, popular groups I have not joined, colleagues of my department.
 
-    `me` is the actor: it carries the name, title and department the page shows."""
+    The sidebar is kept rendered per context (app.templating.fragment): `me` holds only what it shows of me."""
     my_groups, more_groups = mine[:SIDEBAR_GROUPS], len(mine) > SIDEBAR_GROUPS
     suggested = await groups_service.suggested_groups(session, actor, limit=4, cache=request.app.state.group_cache)
     colleagues = (await request.app.state.colleague_cache.colleagues(session, actor.department, actor.user_id)
                   if actor.department else [])
-    return {"me": actor, "my_groups": my_groups, "more_groups": more_groups,
+    return {"me": {"department": actor.department}, "my_groups": my_groups, "more_groups": more_groups,
             "suggested": suggested, "colleagues": colleagues}

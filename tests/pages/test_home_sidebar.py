@@ -67,3 +67,26 @@ async def test_colleagues_come_from_a_cache_that_expires(client: httpx.AsyncClie
     app.state.colleague_cache = ColleagueCache(ttl_s=0.0)
     fresh = sidebar((await client.get("/", headers={**HTML, **dana.headers})).text)
     assert "Gaspard Comms" in fresh and "Éloïse Comms" in fresh
+
+
+async def test_kept_composer_and_sidebar_carry_this_requests_values(
+    client: httpx.AsyncClient, anna: Any, mia: Any, make_group: Any
+) -> None:
+    """The composer and the sidebar are kept rendered (app.templating.fragment): each view still gets a fresh
+    Idempotency-Key and its own CSRF token, and a group joined since shows in both."""
+    import re
+
+    def keys(page: str) -> list[str]:
+        return re.findall(r'name="idempotency_key" value="([^"]+)"', page)
+
+    first = (await client.get("/", headers={**HTML, **mia.headers})).text
+    second = (await client.get("/", headers={**HTML, **mia.headers})).text
+    assert len(keys(first)) == 1 and len(keys(second)) == 1 and keys(first) != keys(second)
+    assert "\x00" not in second
+    token = re.search(r'name="csrf_token" value="([^"]+)"', second)
+    assert token and second.count(f'name="csrf_token" value="{token.group(1)}"') >= 2  # composer and sign-out
+    await make_group(anna, "Cercle des veilleurs", "public", members=(mia,))
+    third = (await client.get("/", headers={**HTML, **mia.headers})).text
+    mine = third.split('id="mine-title"', 1)[1].split("</section>", 1)[0]
+    assert "Cercle des veilleurs" in mine
+    assert third.count("Cercle des veilleurs") >= 2  # the composer offers it as a destination
