@@ -5,7 +5,6 @@ the most read pages, and building a statement costs more than running it. Rows c
 author's and group's summaries, its topics and the viewer's reaction (`app.posts.views.post_views` reads them), so
 a page needs no other query unless a post mentions someone."""
 
-from collections import namedtuple
 from functools import cache
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy import BigInteger, Integer, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
+from app.directsql import DirectQuery
 from app.errors import Invalid, NotFound
 from app.groups import service as groups_service
 from app.groups.cache import GroupCache
@@ -47,10 +47,12 @@ def feed_rows() -> Select[Any]:
     )
 
 
-# A feed row: attribute access on a named tuple is a C slot, on SQLAlchemy's Row a Python lookup, and views and
-# cards read some twenty attributes of each of twenty rows per page.
-FeedRow = namedtuple("FeedRow", list(feed_rows().selected_columns.keys()))  # type: ignore[misc]
 PostPage = tuple[list[Any], str | None]
+
+
+@cache
+def _query(kind: str, moderator: bool) -> DirectQuery:
+    return DirectQuery(_statement(kind, moderator))
 
 
 @cache
@@ -123,9 +125,7 @@ async def _page(session: AsyncSession, actor: Actor, kind: str, key: object, cur
     params = {"viewer": actor.user_id, "before": MAX_ID if before is None else before, "limit": limit + 1}
     if key is not None:
         params["key"] = key
-    # Core, not the ORM: these rows are no entities, and the ORM's result handling cost more than the query.
-    result = await (await session.connection()).execute(_statement(kind, actor.is_moderator), params)
-    posts = [FeedRow._make(row) for row in result]
+    posts = await _query(kind, actor.is_moderator).rows(session, params)
     next_cursor = None
     if len(posts) > limit:
         posts = posts[:limit]

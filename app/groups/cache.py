@@ -45,8 +45,7 @@ def version_columns() -> list[object]:
 
 
 def version_of(row: Any) -> GroupsVersion:
-    mapping = row._mapping
-    return tuple(mapping[label] for label in VERSION_LABELS)
+    return tuple(getattr(row, label) for label in VERSION_LABELS)
 
 
 RANKING_TTL_S = 60.0

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.activity import Activity, emit
 from app.config import Settings
 from app.db import utcnow
+from app.directsql import DirectQuery
 from app.errors import Conflict, Forbidden, RateLimited, Unauthorized
 from app.groups.cache import GroupCache, version_columns, version_of
 from app.groups.models import Group, GroupMembership
@@ -156,7 +157,7 @@ def _actor_statement() -> Select[Any]:
     )
 
 
-_ACTOR = _actor_statement()
+_ACTOR = DirectQuery(_actor_statement())
 
 
 async def actor_from_token(
@@ -167,8 +168,7 @@ async def actor_from_token(
     `group_cache` is the application's cache of groups (app.groups.cache); without it they are read afresh."""
     claims = decode_token(settings, token)
     user_id = int(claims["sub"])
-    # Core, not the ORM: no entities here, and the ORM's result handling cost more than the query.
-    rows = (await (await session.connection()).execute(_ACTOR, {"sid": claims["sid"], "uid": user_id})).all()
+    rows = await _ACTOR.rows(session, {"sid": claims["sid"], "uid": user_id})
     if not rows:
         raise Unauthorized()
     first = rows[0]

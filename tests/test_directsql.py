@@ -1,0 +1,44 @@
+"""Statements sent to PostgreSQL through asyncpg directly (app/directsql.py) return what SQLAlchemy returns."""
+
+from typing import Any
+
+import pytest
+from jose import jwt
+
+from app.directsql import DirectQuery
+from app.feed.service import _query
+from app.posts.schemas import MAX_ID
+from app.users.accounts import _ACTOR
+
+
+async def _both(app: Any, query: DirectQuery, params: dict[str, Any]) -> tuple[list[tuple[Any, ...]], list[Any]]:
+    async with app.state.sessionmaker() as session:
+        direct = await query.rows(session, params)
+        plain = [tuple(row) for row in await session.execute(query.statement, params)]
+    return plain, direct
+
+
+@pytest.mark.parametrize("kind", ["home", "group", "member", "topic"])
+@pytest.mark.parametrize("moderator", [False, True])
+async def test_feed_rows_are_sqlalchemys(
+    app: Any, anna: Any, mia: Any, make_group: Any, make_post: Any, kind: str, moderator: bool
+) -> None:
+    group = await make_group(anna, "Veille", "private", members=(mia,))
+    await make_post(anna, f"Bonjour @{mia.handle} #veille", title="Titre", group_id=group["id"])
+    await make_post(mia, "Sans titre #veille")
+    key = {"home": None, "group": group["id"], "member": anna.id, "topic": "veille"}[kind]
+    params = {"viewer": mia.id, "before": MAX_ID, "limit": 21, **({"key": key} if key is not None else {})}
+    plain, direct = await _both(app, _query(kind, moderator), params)
+    assert plain and [tuple(row) for row in direct] == plain
+    for got, expected in zip(direct, plain, strict=True):
+        assert [type(v) for v in got] == [type(v) for v in expected]
+        assert got.created_at.utcoffset() == expected[list(got._fields).index("created_at")].utcoffset()
+
+
+async def test_actor_rows_are_sqlalchemys(app: Any, anna: Any, mia: Any, make_group: Any) -> None:
+    await make_group(anna, "Veille", "public", members=(mia,))
+    claims = jwt.get_unverified_claims(mia.token)
+    plain, direct = await _both(app, _ACTOR, {"sid": claims["sid"], "uid": mia.id})
+    assert plain and [tuple(row) for row in direct] == plain
+    assert {row.status for row in direct} == {"member"}
+    assert [type(v) for v in direct[0]] == [type(v) for v in plain[0]]
