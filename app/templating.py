@@ -56,14 +56,23 @@ _fragments = SizedLRU(FRAGMENT_CACHE_SIZE, max_item=256 * 1024)
 _CSRF_SLOT = "\x00csrf\x00"
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def freeze(value: Any) -> Hashable:
-    """A hashable copy of a template context (dicts, lists, pydantic models and plain values)."""
-    if isinstance(value, dict):
-        return tuple((k, freeze(v)) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
+    """A hashable copy of a template context (dicts, lists, pydantic models and plain values). It is computed on
+    every page view: plain values first, and models by their fields, not their serializer."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return cast(Hashable, value)
+    if kind is dict:
+        return tuple([(k, freeze(v)) for k, v in value.items()])
+    if kind is list or kind is tuple:
+        return tuple([freeze(v) for v in value])
     if isinstance(value, BaseModel):
-        return freeze(value.model_dump())
+        return (kind, freeze(value.__dict__))
+    if isinstance(value, dict):
+        return tuple([(k, freeze(v)) for k, v in value.items()])
     return cast(Hashable, value)
 
 
