@@ -34,6 +34,8 @@ async def plan(session: AsyncSession, activity: Activity) -> Plan:
 
 
 async def _post_created(session: AsyncSession, activity: Activity) -> Plan:
+    if not activity.payload.get("mentions") and activity.payload.get("kind") != "announcement":
+        return []  # most posts tell nobody: no need to read them
     post = await session.get(Post, activity.post_id) if activity.post_id else None
     if post is None:
         return []
