@@ -90,12 +90,7 @@ async def group_feed(
 ) -> PostPage:
     """A group's posts; a private or secret group's only for its members (404 otherwise). With the application's
     `cache` (a request's actor), the group is checked from its cached summary instead of a query."""
-    if cache is not None:
-        group: Any = cache.summary(group_id)
-        if group is None or not permissions.can_see_group(actor, group):
-            raise NotFound()
-    else:
-        group = await groups_service.access_group(session, actor, group_id)
+    group = await groups_service.visible_group(session, actor, group_id, cache)
     if not permissions.can_read_group_content(actor, group.id):
         raise NotFound()
     return await _page(session, actor, "group", group.id, cursor, limit)

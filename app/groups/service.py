@@ -78,6 +78,20 @@ async def access_group(session: AsyncSession, actor: Actor, group_id: int | None
     return group
 
 
+async def visible_group(session: AsyncSession, actor: Actor, group_id: int, cache: GroupCache | None = None
+                        ) -> GroupSummary:
+    """A group the actor may know exists, as a summary. With the application's `cache` (a request's actor has
+    brought it to this request's version), from its summary instead of a query; a group the cache does not know
+    yet is read."""
+    group = cache.summary(group_id) if cache is not None else None
+    if group is None:
+        loaded = await access_group(session, actor, group_id)
+        return GroupSummary(id=loaded.id, slug=loaded.slug, name=loaded.name, visibility=loaded.visibility)
+    if not permissions.can_see_group(actor, group):
+        raise NotFound()
+    return group
+
+
 async def access_group_by_slug(session: AsyncSession, actor: Actor, slug: str) -> Group:
     group = await session.scalar(select(Group).where(Group.slug == slug))
     if group is None or not permissions.can_see_group(actor, group):

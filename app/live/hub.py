@@ -137,6 +137,11 @@ class Hub:
         return len(self.by_user.get(user_id, ()))
 
     @property
+    def idle(self) -> bool:
+        """No socket is registered in this process."""
+        return not self.by_user
+
+    @property
     def connections(self) -> list[Connection]:
         return [c for conns in self.by_user.values() for c in conns]
 

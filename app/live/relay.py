@@ -61,13 +61,21 @@ class Relay(OutboxLoop):
                     await self.reset(await outbox_position(session))
                 return False
             ready, _, waiting = self.gaps.contiguous(rows, self.cursor)
-            events = await self.builder.build(session, ready)
-        by_id = {e.id: e for e in events}
-        for activity in ready:
-            event = by_id.get(activity.id)
-            if event is not None:
-                self.hub.dispatch(event)
-            self.cursor = activity.id
+            if self.hub.idle:
+                # No socket in this process: build nothing. One registering later replays up to the cursor from the
+                # table; the cursor moves before any await, so none can register in between.
+                if ready:
+                    self.cursor = ready[-1].id
+                events = None
+            else:
+                events = await self.builder.build(session, ready)
+        if events is not None:
+            by_id = {e.id: e for e in events}
+            for activity in ready:
+                event = by_id.get(activity.id)
+                if event is not None:
+                    self.hub.dispatch(event)
+                self.cursor = activity.id
         if waiting:
             await asyncio.sleep(0.02)  # a transaction holding an earlier id is about to commit
             return True

@@ -60,7 +60,8 @@ async def create_post(
         return await _composer_again(request, session, actor, values, next_path, errors=errors, status=422)
     try:
         post, created = await posts_service.create_post(
-            session, actor, data, settings=settings, limiter=limiter, idempotency_key=key)
+            session, actor, data, settings=settings, limiter=limiter, idempotency_key=key,
+            groups=request.app.state.group_cache)
     except (RateLimited, Conflict, Forbidden, NotFound, Invalid) as exc:
         # A refused post leaves nothing behind, not even its Idempotency-Key claim: the page answers 4xx
         # instead of raising, so the unit of work would commit it. (Not a savepoint: on SQLite one opened

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.db import SessionDep
 from app.deps import Cursor, Id, Limit, LimiterDep, SettingsDep
@@ -28,11 +28,12 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 
 @router.post("/posts", status_code=201, response_model=PostRead)
 async def create_post(
-    data: PostCreate, response: Response, session: SessionDep, actor: CurrentActor, settings: SettingsDep,
-    limiter: LimiterDep, idempotency_key: IdempotencyKey = None,
+    request: Request, data: PostCreate, response: Response, session: SessionDep, actor: CurrentActor,
+    settings: SettingsDep, limiter: LimiterDep, idempotency_key: IdempotencyKey = None,
 ) -> PostRead:
     post, created = await service.create_post(
-        session, actor, data, settings=settings, limiter=limiter, idempotency_key=idempotency_key
+        session, actor, data, settings=settings, limiter=limiter, idempotency_key=idempotency_key,
+        groups=request.app.state.group_cache,
     )
     if not created:
         response.status_code = 200  # a replayed Idempotency-Key: the first post, not a new one

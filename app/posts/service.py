@@ -11,10 +11,13 @@ from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound, RateLimited
 from app.groups import service as groups_service
+from app.groups.cache import GroupCache
+from app.groups.schemas import GroupSummary
 from app.markdown import Parsed, parse
 from app.posts import idempotency
 from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
 from app.posts.models import Post, PostMention, PostTopic
+from app.posts.views import NewPostRefs
 from app.posts.schemas import PostCreate, PostUpdate
 from app.ratelimit import Limiter
 from app.security import Actor
@@ -37,9 +40,12 @@ async def create_post(
     settings: Settings,
     limiter: Limiter,
     idempotency_key: str | None = None,
+    groups: GroupCache | None = None,
 ) -> tuple[Post, bool]:
-    """Publish a post; returns (post, created). `created` is False when an Idempotency-Key replays."""
-    await _check_can_publish(session, actor, data)
+    """Publish a post; returns (post, created). `created` is False when an Idempotency-Key replays.
+
+    `groups`: the application's group cache, when a request's actor brought it up to date (no group query)."""
+    group = await _check_can_publish(session, actor, data, groups)
     if idempotency_key is not None:
         key = idempotency.check_key(idempotency_key)
         request_hash = idempotency.fingerprint(data)
@@ -60,8 +66,8 @@ async def create_post(
     await session.flush()
     mentioned = _add_refs(session, post, parsed, members)
     # What the new post's view needs and this request already knows (app.posts.views.new_post_view).
-    session.info.setdefault("new_post_refs", {})[post.id] = (
-        sorted(parsed.topics), sorted(members[:MAX_NOTIFIED_MENTIONS], key=lambda m: m.handle))
+    session.info.setdefault("new_post_refs", {})[post.id] = NewPostRefs(
+        sorted(parsed.topics), sorted(members[:MAX_NOTIFIED_MENTIONS], key=lambda m: m.handle), group)
     if idempotency_key is not None:
         await idempotency.attach_post(session, actor.user_id, idempotency_key, post.id)
     emit(session, "post.created", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,
@@ -70,13 +76,17 @@ async def create_post(
     return post, True
 
 
-async def _check_can_publish(session: AsyncSession, actor: Actor, data: PostCreate) -> None:
-    """404 for a group the actor may not know exists, 403 when they may not post (or announce) there."""
+async def _check_can_publish(session: AsyncSession, actor: Actor, data: PostCreate, groups: GroupCache | None
+                             ) -> GroupSummary | None:
+    """The post's group, if any. 404 for a group the actor may not know exists, 403 when they may not post (or
+    announce) there."""
+    group = None
     if data.group_id is not None:
-        group = await groups_service.access_group(session, actor, data.group_id)
+        group = await groups_service.visible_group(session, actor, data.group_id, groups)
         permissions.require(permissions.can_post_in(actor, group.id), "Only members of this group can post in it")
     if data.kind == "announcement":
         permissions.require(permissions.can_announce_in(actor, data.group_id), "You cannot make announcements here")
+    return group
 
 
 async def _check_posting_limits(

@@ -5,7 +5,7 @@ These functions do not check visibility: callers pass only what the viewer may s
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -98,21 +98,26 @@ async def post_view(session: AsyncSession, actor: Actor | None, post: Post) -> P
     return (await post_views(session, actor, [post]))[0]
 
 
+class NewPostRefs(NamedTuple):
+    """What `create_post` knows of the post it created, for its view (`new_post_view`), in `session.info`."""
+
+    topics: list[str]
+    mentioned: list[User]
+    group: GroupSummary | None
+
+
 async def new_post_view(session: AsyncSession, actor: Actor, post: Post) -> PostRead:
     """The view of a post `actor` just created in this session, without reading back what the request knows:
-    the author is the actor, the group was loaded to check the right to post there, and `create_post` left the
-    topics and mentions in `session.info`. Anything else falls back to `post_view`."""
-    refs = session.info.get("new_post_refs", {}).get(post.id)
-    group = await session.get(Group, post.group_id) if post.group_id is not None else None  # identity map: no query
+    the author is the actor, and `create_post` left the topics, mentions and group in `session.info`. Anything
+    else falls back to `post_view`."""
+    refs: NewPostRefs | None = session.info.get("new_post_refs", {}).get(post.id)
     if refs is None or post.author_id != actor.user_id:
         return await post_view(session, actor, post)
-    topics, mentioned = refs
     return PostRead(
         id=post.id, author=UserSummary(id=actor.user_id, handle=actor.handle, display_name=actor.display_name,
                                        title=actor.title),
-        group=GroupSummary(id=group.id, slug=group.slug, name=group.name, visibility=group.visibility) if group else None,
-        kind=post.kind, title=post.title, body=post.body, body_html=post.body_html,
-        mentions=[user_summary(m) for m in mentioned], topics=topics,
+        group=refs.group, kind=post.kind, title=post.title, body=post.body, body_html=post.body_html,
+        mentions=[user_summary(m) for m in refs.mentioned], topics=refs.topics,
         created_at=post.created_at, edited_at=post.edited_at,
         comment_count=post.comment_count, reaction_count=post.reaction_count, my_reaction=None,
     )

@@ -43,8 +43,10 @@ class IndexWriterProcess:
         return self
 
     def _spawn(self) -> None:
-        # Its own session: a Ctrl-C in the terminal stops `ruche serve`, which then stops the writer.
-        self._process = subprocess.Popen(self.argv, start_new_session=True)
+        # Its own process group: a Ctrl-C in the terminal stops `ruche serve`, which then stops the writer. Not its
+        # own session: Linux shares the CPU fairly between sessions ("autogroups") before looking at `nice`, so a
+        # writer in a session of its own took as much CPU as all the web workers together.
+        self._process = subprocess.Popen(self.argv, process_group=0)
         try:
             os.setpriority(os.PRIO_PROCESS, self._process.pid, os.getpriority(os.PRIO_PROCESS, 0) + INDEXER_NICE)
         except OSError:  # it already exited: the watcher restarts it

@@ -24,6 +24,10 @@ POLL_S = 0.5  # other processes' commits do not wake us: poll the outbox this of
 # After indexing something, let the next posts gather for this long: one index commit per batch rather than per
 # post (under a burst of posts a commit each cost the server 15% of its post creations, and their p99).
 COALESCE_S = 0.25
+# A batch this big means a sustained burst: gather for longer. Each commit's fixed cost (opening the writer, writing
+# a segment, merging small ones) then spreads over four times as many posts; the lag stays far under its 5 s p99.
+BURST_BATCH = 20
+BURST_COALESCE_S = 1.0
 LOCK_RETRY_S = 2.0
 
 
@@ -93,7 +97,7 @@ async def run_indexer(indexer: Indexer, lock: IndexerLock, wake_event: asyncio.E
         if exit_when_idle and read == 0 and not indexer.state.done:
             return
         if read and not exit_when_idle:
-            await asyncio.sleep(COALESCE_S)
+            await asyncio.sleep(BURST_COALESCE_S if read >= BURST_BATCH else COALESCE_S)
         try:
             await asyncio.wait_for(wake_event.wait(), POLL_S)
         except TimeoutError:

@@ -141,6 +141,24 @@ class TestReplay:
             assert (await sock.receive())["post"]["id"] == live["id"]
             await sock.nothing(0.3)
 
+    async def test_with_no_socket_the_relay_builds_nothing_and_a_later_socket_replays(
+            self, app, ws, register, post, settled):
+        """A process without sockets moves its cursor without building events; one connecting afterwards gets them
+        from the table with `since`, then live ones."""
+        a, b = await register(), await register()
+        await settled()
+        before = app.state.live_relay.cursor
+        missed = [await post(a, f"while nobody listens {i}") for i in range(3)]
+        await settled()
+        assert app.state.live_relay.cursor > before
+        assert not app.state.live_builder._cache  # nothing was built for nobody
+        async with ws(token=b.token, since=before) as sock:
+            events = await sock.events(3)
+            assert [e["post"]["id"] for e in events] == [p["id"] for p in missed]
+            live = await post(a, "now someone listens")
+            assert (await sock.receive())["post"]["id"] == live["id"]
+            await sock.nothing(0.3)
+
     async def test_since_as_first_message(self, ws, register, post):
         a, b = await register(), await register()
         first = await post(a, "one")

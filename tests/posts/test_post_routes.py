@@ -50,6 +50,17 @@ class TestCreatePost:
                                      "visibility": "private"}
         assert r.json()["kind"] == "question" and r.json()["title"] == "Q?"
 
+    async def test_group_post_shows_the_group_as_just_renamed(self, client: httpx.AsyncClient, anna: Any, mia: Any,
+                                                              make_group: Any) -> None:
+        """The group comes from the per-process group cache: a rename committed before the request shows."""
+        group = await make_group(anna, "Avant", "public", members=(mia,))
+        assert (await client.post(POSTS, json={"body": "x", "group_id": group["id"]}, headers=mia.headers)
+                ).json()["group"]["name"] == "Avant"
+        r = await client.patch(f"/api/v1/groups/{group['id']}", json={"name": "Après"}, headers=anna.headers)
+        assert r.status_code == 200, r.text
+        r = await client.post(POSTS, json={"body": "y", "group_id": group["id"]}, headers=mia.headers)
+        assert r.status_code == 201 and r.json()["group"]["name"] == "Après"
+
     @pytest.mark.parametrize("visibility", ["public", "private"])
     async def test_non_member_of_visible_group_gets_403(self, client: httpx.AsyncClient, anna: Any, olga: Any,
                                                         make_group: Any, visibility: str) -> None:

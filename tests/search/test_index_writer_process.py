@@ -39,6 +39,8 @@ def test_runs_below_the_web_workers_priority_is_restarted_and_stops() -> None:
         first = writer.pid
         assert first is not None
         assert os.getpriority(os.PRIO_PROCESS, first) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + INDEXER_NICE)
+        # Same session (Linux weighs `nice` only within a session's "autogroup"), own process group (no Ctrl-C).
+        assert os.getsid(first) == os.getsid(0) and os.getpgid(first) == first != os.getpgid(0)
         os.kill(first, 9)
         assert _wait(lambda: writer.pid != first and writer.pid is not None and _alive(writer.pid))
     finally:
