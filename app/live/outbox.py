@@ -92,6 +92,8 @@ class OutboxLoop:
     wake-up, Redis down). A failing turn (database restarting, lock timeout) is retried on the next one."""
 
     task_name = "ruche-outbox"
+    # Least time between two turns: under a burst of commits, one turn then handles many activities.
+    min_interval_s = 0.0
 
     def __init__(self, poll_s: float, log: logging.Logger) -> None:
         self.poll_s = poll_s
@@ -126,4 +128,6 @@ class OutboxLoop:
             except Exception:  # noqa: BLE001 - nothing is lost: the cursor did not move past what failed
                 self._log.exception("%s turn failed", self.task_name)
                 await asyncio.sleep(self.poll_s)
+            if self.min_interval_s:
+                await asyncio.sleep(self.min_interval_s)
 
