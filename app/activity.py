@@ -31,8 +31,7 @@ class Activity(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-def emit(
-    session: AsyncSession,
+def activity_values(
     type: str,
     *,
     actor_id: int | None = None,
@@ -41,20 +40,23 @@ def emit(
     comment_id: int | None = None,
     subject_user_id: int | None = None,
     payload: dict[str, Any] | None = None,
-) -> Activity:
+) -> dict[str, Any]:
+    """An activity row's columns (but its id)."""
+    return {"type": type, "actor_id": actor_id, "group_id": group_id, "post_id": post_id, "comment_id": comment_id,
+            "subject_user_id": subject_user_id, "payload": payload or {}, "created_at": utcnow()}
+
+
+def emit(session: AsyncSession, type: str, **fields: Any) -> Activity:
     """Record an activity in the caller's transaction; consumers see it only once committed."""
-    activity = Activity(
-        type=type,
-        actor_id=actor_id,
-        group_id=group_id,
-        post_id=post_id,
-        comment_id=comment_id,
-        subject_user_id=subject_user_id,
-        payload=payload or {},
-    )
+    activity = Activity(**activity_values(type, **fields))
     session.add(activity)
-    session.info["activity_added"] = True
+    mark_added(session)
     return activity
+
+
+def mark_added(session: AsyncSession) -> None:
+    """The session's commit will wake the outbox's consumers (`app.db.run_after_commit`)."""
+    session.info["activity_added"] = True
 
 
 async def latest_activity_id(session: AsyncSession) -> int:

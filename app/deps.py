@@ -10,11 +10,14 @@ from app.ratelimit import Limiter, enforce
 from app.schemas import DEFAULT_LIMIT, MAX_LIMIT
 
 
-def _settings(request: Request) -> Settings:
+# Dependencies are `async def` even when they do not await: FastAPI runs a plain `def` one in its thread pool,
+# and the hop there and back cost more than the rest of these lookups.
+
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def _limiter(request: Request) -> Limiter:
+async def _limiter(request: Request) -> Limiter:
     return request.app.state.limiter  # type: ignore[no-any-return]
 
 
@@ -88,7 +91,13 @@ async def limit_member(request: Request, user_id: int) -> None:
 SettingsDep = Annotated[Settings, Depends(_settings)]
 AddressRateLimit = Depends(limit_address)
 LimiterDep = Annotated[Limiter, Depends(_limiter)]
-ClientIP = Annotated[str, Depends(client_ip)]
+
+
+async def _client_ip(request: Request) -> str:
+    return client_ip(request)
+
+
+ClientIP = Annotated[str, Depends(_client_ip)]
 Cursor = Annotated[str | None, Query(max_length=500)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 DEFAULT_PAGE = DEFAULT_LIMIT

@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import emit
+from app.activity import activity_values, emit
 from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound, RateLimited
@@ -16,6 +16,7 @@ from app.groups.schemas import GroupSummary
 from app.markdown import Parsed, parse
 from app.posts import idempotency
 from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
+from app.posts.insert import insert_post
 from app.posts.models import Post, PostMention, PostTopic
 from app.posts.views import NewPostRefs
 from app.posts.schemas import PostCreate, PostUpdate
@@ -58,21 +59,21 @@ async def create_post(
     await _check_posting_limits(session, actor, data.body, settings, limiter)
     parsed = _parse(data.body)
     members = await resolve_handles(session, parsed.handles)
-    post = Post(  # rendered before the INSERT: no UPDATE of body_html, no topics or mentions to replace
-        author_id=actor.user_id, group_id=data.group_id, kind=data.kind, title=data.title or None, body=data.body,
-        body_html=parsed.render({m.handle for m in members}), comment_count=0, reaction_count=0,
+    mentioned = members[:MAX_NOTIFIED_MENTIONS]
+    post = await insert_post(
+        session,
+        {"author_id": actor.user_id, "group_id": data.group_id, "kind": data.kind, "title": data.title or None,
+         "body": data.body, "body_html": parsed.render({m.handle for m in members}), "created_at": utcnow(),
+         "edited_at": None, "deleted_at": None, "hidden_at": None, "comment_count": 0, "reaction_count": 0},
+        sorted(parsed.topics), [m.id for m in mentioned],
+        activity_values("post.created", actor_id=actor.user_id, group_id=data.group_id,
+                        payload={"kind": data.kind, "mentions": [m.id for m in mentioned]}),
     )
-    session.add(post)
-    await session.flush()
-    mentioned = _add_refs(session, post, parsed, members)
     # What the new post's view needs and this request already knows (app.posts.views.new_post_view).
     session.info.setdefault("new_post_refs", {})[post.id] = NewPostRefs(
-        sorted(parsed.topics), sorted(members[:MAX_NOTIFIED_MENTIONS], key=lambda m: m.handle), group)
+        sorted(parsed.topics), sorted(mentioned, key=lambda m: m.handle), group)
     if idempotency_key is not None:
         await idempotency.attach_post(session, actor.user_id, idempotency_key, post.id)
-    emit(session, "post.created", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,
-         payload={"kind": post.kind, "mentions": mentioned})
-    await session.flush()
     return post, True
 
 
