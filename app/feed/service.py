@@ -2,8 +2,8 @@
 
 Each feed is one statement built once per kind (and per "sees hidden posts" flag) with bound parameters: feeds are
 the most read pages, and building a statement costs more than running it. Rows carry the post's columns with its
-author's and group's summaries, its topics and the viewer's reaction (`app.posts.views.post_views` reads them), so
-a page needs no other query unless a post mentions someone."""
+author's and group's summaries, its topics, whom it mentions and the viewer's reaction (`app.posts.views.post_views`
+reads them), so a page needs no other query."""
 
 from functools import cache
 from typing import Any
@@ -20,6 +20,7 @@ from app.groups.models import Group
 from app.markdown import normalize_topic
 from app.posts.models import Post, PostTopic, Reaction
 from app.posts.schemas import MAX_ID, cursor_id
+from app.posts.views import mention_list
 from app.schemas import encode_cursor
 from app.security import Actor
 from app.users import service as users_service
@@ -31,8 +32,8 @@ _VIEWER = bindparam("viewer", type_=BigInteger)
 
 
 def feed_rows() -> Select[Any]:
-    """Posts with their author's and group's summaries, their topics (space-separated: topics are `[\\w-]+`) and
-    the viewer's reaction, one row per post."""
+    """Posts with their author's and group's summaries, their topics (space-separated: topics are `[\\w-]+`), the
+    viewer's reaction and whom they mention, one row per post."""
     topics = select(func.aggregate_strings(_TOPICS.topic, " ")).where(_TOPICS.post_id == _POSTS.c.id)
     mine = select(_REACTIONS.kind).where(_REACTIONS.post_id == _POSTS.c.id, _REACTIONS.user_id == _VIEWER)
     return select(
@@ -42,6 +43,7 @@ def feed_rows() -> Select[Any]:
         _GROUPS.c.slug.label("group_slug"), _GROUPS.c.name.label("group_name"),
         _GROUPS.c.visibility.label("group_visibility"),
         topics.scalar_subquery().label("topic_list"), mine.scalar_subquery().label("my_reaction"),
+        mention_list(_POSTS.c.id).label("mention_list"),
     ).select_from(
         _POSTS.join(_USERS, _USERS.c.id == _POSTS.c.author_id).outerjoin(_GROUPS, _GROUPS.c.id == _POSTS.c.group_id)
     )

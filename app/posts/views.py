@@ -4,10 +4,13 @@
 These functions do not check visibility: callers pass only what the viewer may see.
 """
 
+import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.groups.models import Group
@@ -50,13 +53,52 @@ async def post_views(session: AsyncSession, actor: Actor | None, posts: Sequence
 
 
 def is_feed_row(post: Any) -> bool:
-    """Feed rows (app.feed.service) carry their author, group, topics and the viewer's reaction."""
+    """Feed rows (app.feed.service) carry their author, group, topics, mentions and the viewer's reaction."""
     return hasattr(post, "author_handle")
 
 
 async def post_mentions(session: AsyncSession, posts: Sequence[Any]) -> dict[int, list[UserSummary]]:
-    """Who each post mentions. Mentions come from `@` in the body: pages without any skip the query."""
+    """Who each post mentions. Feed rows carry them (`mention_list`); for posts, mentions come from `@` in the body:
+    pages without any skip the query."""
+    if posts and is_feed_row(posts[0]):
+        return {p.id: _decode_mentions(p.mention_list) for p in posts if p.mention_list and p.mention_list != "[]"}
     return await _mentions(session, [p.id for p in posts if "@" in p.body])
+
+
+class _json_rows(FunctionElement[str]):
+    """An aggregate: the JSON text of an array holding one array of its arguments per row (NULL or `[]` for no row).
+    JSON, not a separated string: names are the members' own text and may hold any separator."""
+
+    type = Text()
+    inherit_cache = True
+    name = "json_rows"
+
+
+@compiles(_json_rows, "postgresql")
+def _json_rows_postgresql(element: _json_rows, compiler: Any, **kw: Any) -> str:
+    return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
+
+
+@compiles(_json_rows)
+def _json_rows_sqlite(element: _json_rows, compiler: Any, **kw: Any) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+def mention_list(post_id: Any) -> Any:
+    """The members a post (`post_id`: a column) mentions, as one value of the post's row (`post_mentions` reads it):
+    a feed page then needs no query of its own for them."""
+    users, mentions = User.__table__.c, PostMention.__table__
+    return (
+        select(_json_rows(users.id, users.handle, users.display_name, users.title))
+        .select_from(mentions.join(User.__table__, users.id == mentions.c.user_id))
+        .where(mentions.c.post_id == post_id)
+        .scalar_subquery()
+    )
+
+
+def _decode_mentions(text: str) -> list[UserSummary]:
+    users = [UserSummary(id=i, handle=h, display_name=d, title=t) for i, h, d, t in json.loads(text)]
+    return sorted(users, key=lambda u: u.handle)  # the order of `_MENTIONS`
 
 
 def mentions_key(users: Sequence[UserSummary] | None) -> tuple[tuple[int, str, str, str | None], ...]:

@@ -57,6 +57,24 @@ class TestHomeFeed:
         assert item["mentions"][0]["display_name"] == "Anna Renommée"
         assert (await client.get(FEED, headers=olga.headers)).json()["items"][0]["my_reaction"] is None
 
+    async def test_mentions_come_with_the_feed_rows_exactly_as_on_the_post(
+        self, client: httpx.AsyncClient, register: Any, mia: Any, olga: Any, make_post: Any
+    ) -> None:
+        """Feed rows carry their mentions as JSON (app.posts.views.mention_list): names holding quotes, separators or
+        control characters come back intact, in handle order, as the post's own view (another query) has them."""
+        zed = await register('Zoé "Z" \x1f|\x1e; \\ Ünï', "zed@example.com", title='Chef "de" projet')
+        abel = await register("Abel", "abel@example.com")
+        post = await make_post(olga, f"Merci @{zed.handle} et @{abel.handle} ! @nobody", title="Mentions")
+        plain = await make_post(olga, "Sans mention")
+        items = (await client.get(FEED, headers=mia.headers)).json()["items"]
+        by_id = {item["id"]: item for item in items}
+        assert by_id[plain["id"]]["mentions"] == []
+        mentions = by_id[post["id"]]["mentions"]
+        assert mentions == (await client.get(f"/api/v1/posts/{post['id']}", headers=mia.headers)).json()["mentions"]
+        assert [m["handle"] for m in mentions] == sorted([zed.handle, abel.handle])
+        zed_view = next(m for m in mentions if m["id"] == zed.id)
+        assert zed_view["display_name"] == 'Zoé "Z" \x1f|\x1e; \\ Ünï' and zed_view["title"] == 'Chef "de" projet'
+
     async def test_pagination_is_stable_while_posts_arrive(
         self, client: httpx.AsyncClient, mia: Any, olga: Any, make_post: Any
     ) -> None:
