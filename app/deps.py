@@ -9,7 +9,6 @@ from app.config import Settings
 from app.ratelimit import Limiter, enforce
 from app.schemas import DEFAULT_LIMIT, MAX_LIMIT
 
-
 # Dependencies are `async def` even when they do not await: FastAPI runs a plain `def` one in its thread pool,
 # and the hop there and back cost more than the rest of these lookups.
 

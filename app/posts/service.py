@@ -15,11 +15,11 @@ from app.groups.cache import GroupCache
 from app.groups.schemas import GroupSummary
 from app.markdown import Parsed, parse
 from app.posts import idempotency
-from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
 from app.posts.insert import insert_post
+from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
 from app.posts.models import Post, PostMention, PostTopic
-from app.posts.views import NewPostRefs
 from app.posts.schemas import PostCreate, PostUpdate
+from app.posts.views import NewPostRefs
 from app.ratelimit import Limiter
 from app.security import Actor
 from app.users.models import User
