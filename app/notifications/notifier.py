@@ -26,6 +26,11 @@ CURSOR_NAME = "notifier"
 BATCH = 100
 
 
+# Built once: it runs up to ten times a second in every process.
+_WORK_WAITING = select(exists().where(Activity.id > func.coalesce(
+    select(OutboxCursor.last_id).where(OutboxCursor.name == CURSOR_NAME).scalar_subquery(), 0)))
+
+
 class Notifier(OutboxLoop):
     task_name = "ruche-notifier"
     # A turn costs some six statements whatever it handles: under a burst of posts, one turn per commit cost the
@@ -69,10 +74,8 @@ class Notifier(OutboxLoop):
 
     async def _work_waiting(self) -> bool:
         """A read without locks: the cursor row is locked (written, on SQLite) only when there is work."""
-        last = select(OutboxCursor.last_id).where(OutboxCursor.name == CURSOR_NAME).scalar_subquery()
         async with self.app.state.sessionmaker() as session:
-            return bool(await session.scalar(
-                select(exists().where(Activity.id > func.coalesce(last, 0)))))
+            return bool(await session.scalar(_WORK_WAITING))
 
 
 async def _claim_cursor(session: AsyncSession) -> OutboxCursor | None:
