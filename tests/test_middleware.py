@@ -40,3 +40,18 @@ class TestBodyCap:
                              headers={"Content-Type": "application/json"})
         assert r.status_code == 413
         assert r.json() == {"detail": "Request body too large"}
+
+
+class TestCompression:
+    async def test_gzip_when_asked_and_the_same_body(self, client: httpx.AsyncClient) -> None:
+        plain = await client.get("/openapi.json", headers={"Accept-Encoding": "identity"})
+        packed = await client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+        assert "content-encoding" not in plain.headers
+        assert packed.headers["content-encoding"] == "gzip"
+        assert "accept-encoding" in packed.headers["vary"].lower()
+        assert int(packed.headers["content-length"]) < len(plain.content) / 3
+        assert packed.content == plain.content  # httpx decodes it
+
+    async def test_small_answers_stay_plain(self, client: httpx.AsyncClient) -> None:
+        r = await client.get("/api/v1/ping", headers={"Accept-Encoding": "gzip"})
+        assert r.status_code == 200 and "content-encoding" not in r.headers
