@@ -8,6 +8,7 @@ the order in which tables are consumed does not change their content.
 
 import hashlib
 import html
+import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,8 +40,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "comments": ("id", "post_id", "parent_id", "author_id", "body", "body_html", "created_at", "edited_at",
                  "deleted_at", "reaction_count"),
     "reactions": ("id", "user_id", "post_id", "comment_id", "kind", "created_at"),
+    "activities": ("id", "type", "actor_id", "group_id", "post_id", "comment_id", "subject_user_id", "payload",
+                   "created_at"),
 }
 TABLES = tuple(COLUMNS)  # in an order that respects foreign keys
+# The notifier has handled the history, as the migration that created it assumed (its notifications are not part of
+# the dataset): its cursor moves after the loaded activities.
+NOTIFIER_AFTER_HISTORY = "UPDATE outbox_cursors SET last_id = (SELECT coalesce(max(id), 0) FROM activities)"
 ID_TABLES = tuple(t for t in TABLES if COLUMNS[t][0] == "id")
 
 FIRST = ("Camille", "Léa", "Hugo", "Chloé", "Louis", "Manon", "Jules", "Inès", "Arthur", "Zoé", "Emma", "Noah",
@@ -143,7 +149,7 @@ class Dataset:
             "follows": s.members * min(s.follows, max(s.members - 1, 0)), "posts": s.posts,
             "post_topics": sum(len(t) for t in p.post_topics.values()),
             "post_mentions": sum(len(m) for m in p.post_mentions.values()), "comments": len(p.comments),
-            "reactions": len(p.reactions),
+            "reactions": len(p.reactions), "activities": s.posts + len(p.comments) + len(p.reactions),
         }[table]
 
     # Planning: who is where, what gets comments and reactions
@@ -340,6 +346,42 @@ class Dataset:
         for i, (user, post_id, comment_id, ts) in enumerate(self.plan.reactions, start=1):
             at = _dt(min(ts + rng.expovariate(1 / 3600), self.end_ts))
             yield (i, user, post_id, comment_id, rng.choice(REACTIONS), at)
+
+    def _rows_activities(self) -> Iterator[tuple[Any, ...]]:
+        """The outbox's history, oldest first: what the app wrote when each post, comment and reaction was made
+        (a network's outbox keeps it all; the server's statements are planned against it)."""
+        p = self.plan
+        posts: dict[int, tuple[int, int | None, str]] = {}  # author, group, kind
+        events: list[tuple[datetime, int, int]] = []
+        for row in self._rows_posts():
+            posts[row[0]] = (row[1], row[2], row[3])
+            events.append((row[7], 0, row[0]))
+        events += [(_dt(ts), 1, index + 1) for index, (ts, _, _, _) in enumerate(p.comments)]
+        reactions = list(self._rows_reactions())
+        events += [(row[5], 2, i) for i, row in enumerate(reactions)]
+        events.sort()
+        counts: dict[tuple[int, int], int] = {}
+        for activity_id, (at, kind, key) in enumerate(events, start=1):
+            if kind == 0:
+                author, group, post_kind = posts[key]
+                mentions = p.post_mentions.get(key, [])
+                yield (activity_id, "post.created", author, group, key, None, None,
+                       json.dumps({"kind": post_kind, "mentions": mentions}), at)
+            elif kind == 1:
+                _, post_id, author, parent = p.comments[key - 1]
+                payload = {"parent_id": parent, "post_author_id": posts[post_id][0],
+                           "parent_author_id": p.comments[parent - 1][2] if parent else None, "mentions": []}
+                yield (activity_id, "comment.created", author, posts[post_id][1], post_id, key, None,
+                       json.dumps(payload), at)
+            else:
+                _, user, post_id, comment_id, reaction, _ = reactions[key]
+                target_post = post_id or p.comments[comment_id - 1][1]
+                target_author = posts[post_id][0] if post_id else p.comments[comment_id - 1][2]
+                target = (0, post_id) if post_id else (1, comment_id)
+                counts[target] = counts.get(target, 0) + 1
+                yield (activity_id, "reaction.changed", user, posts[target_post][1], post_id, comment_id, None,
+                       json.dumps({"reaction_count": counts[target], "kind": reaction,
+                                   "target_author_id": target_author, "target_post_id": target_post}), at)
 
 
 def fingerprint(dataset: Dataset) -> str:

@@ -5,8 +5,9 @@
 
 Every member signs in as bench{i}@example.com with the password `bench-password-2026` (one Argon2 hash computed
 once, shared by all). PostgreSQL is loaded with COPY (asyncpg) then VACUUM ANALYZEd; SQLite with executemany in one
-transaction. No Activity rows are written for the history (the outbox starts empty); ids continue after the loaded
-rows, so the app inserts normally afterwards.
+transaction. The outbox holds the history, as a network's does: one activity per post, comment and reaction, as the
+app writes them, and the notifier's cursor stands after them (a server on a fresh data folder indexes that history
+for search, in the background). Ids continue after the loaded rows, so the app inserts normally afterwards.
 """
 
 import argparse
@@ -23,7 +24,16 @@ from sqlalchemy.engine import make_url
 
 from app.config import Settings, async_url
 from app.security import hash_password
-from bench.dataset import BENCH_PASSWORD, COLUMNS, DEFAULT_END, ID_TABLES, TABLES, Dataset, Sizes
+from bench.dataset import (
+    BENCH_PASSWORD,
+    COLUMNS,
+    DEFAULT_END,
+    ID_TABLES,
+    NOTIFIER_AFTER_HISTORY,
+    TABLES,
+    Dataset,
+    Sizes,
+)
 from bench.progress import Progress
 
 BATCH = 20_000
@@ -67,6 +77,7 @@ async def _load_postgres(dsn: str, dataset: Dataset, quiet: bool) -> dict[str, i
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"GREATEST((SELECT max(id) FROM \"{table}\"), 1), (SELECT count(*) FROM \"{table}\") > 0)"
                 )
+            await conn.execute(NOTIFIER_AFTER_HISTORY)
         await conn.execute("VACUUM ANALYZE")  # statistics, and a visibility map for index-only scans
     finally:
         await conn.close()
@@ -91,6 +102,7 @@ def _load_sqlite(path: str, dataset: Dataset, quiet: bool) -> dict[str, int]:
                 for batch in _batches(_sqlite_rows(dataset.rows(table)), dataset.count(table), table, quiet):
                     conn.executemany(sql, batch)
                     written[table] += len(batch)
+            conn.execute(NOTIFIER_AFTER_HISTORY)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

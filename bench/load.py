@@ -4,6 +4,10 @@ print a markdown table (requests/s, p50, p99, non-2xx, ratio to the framework ce
     python -m bench.load --database-url postgresql://postgres@127.0.0.1:5432/ruche_bench \\
         --workers 2 --connections 32 --duration 20
 
+Then the scenarios with a target in issue 3 (TARGETS) run again at the target's rate, on a fixed schedule
+(bench.openloop), with p50/p99 from each request's scheduled time: wrk's closed loop shows the most a server
+answers, this pass what latency members see when the target's number of requests arrives each second.
+
 Posts created by the "create post" scenario are deleted afterwards (with their activities) unless --keep-created.
 """
 
@@ -23,11 +27,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from app.activity import Activity
 from app.config import Settings, async_url
 from app.db import make_engine
+from app.search.index import IndexState, IndexStore, write_state
+from app.search.runtime import search_root
 from bench.dataset import BENCH_PASSWORD, bench_email
+from bench.openloop import RateResult, measure_at_rate
 from bench.wrk import Request, Result, run_wrk
 
 COOKIE = "ruche_session"
@@ -41,6 +49,11 @@ class Scenario:
     html: bool = False
     result: Result | None = None
     unavailable: str | None = None
+    at_rate: RateResult | None = None
+
+
+# Issue 3's targets on PostgreSQL with 32 connections: requests/s, and p99 in ms at that rate.
+TARGETS = {"home feed HTML": (500, 100), "group feed JSON": (600, 80), "create post": (150, 150)}
 
 
 @dataclass
@@ -53,6 +66,7 @@ class Targets:
     counts: dict[str, int]
     max_post_id: int
     max_activity_id: int
+    max_activity_at: datetime | None = None
 
 
 async def _targets(database_url: str, viewer_ids: list[int]) -> Targets:
@@ -72,8 +86,10 @@ async def _targets(database_url: str, viewer_ids: list[int]) -> Targets:
             counts = {table: int(await conn.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0)
                       for table in ("users", "groups", "posts", "comments", "reactions")}
             max_post = int(await conn.scalar(text("SELECT coalesce(max(id), 0) FROM posts")) or 0)
-            max_activity = int(await conn.scalar(text("SELECT coalesce(max(id), 0) FROM activities")) or 0)
-            return Targets(viewer_ids, groups_of, [r[0] for r in posts], counts, max_post, max_activity)
+            newest = (await conn.execute(
+                select(Activity.id, Activity.created_at).order_by(Activity.id.desc()).limit(1))).first()
+            return Targets(viewer_ids, groups_of, [r[0] for r in posts], counts, max_post,
+                           newest.id if newest else 0, newest.created_at if newest else None)
     finally:
         await engine.dispose()
 
@@ -99,9 +115,11 @@ async def _delete_created(database_url: str, max_post_id: int, max_activity_id: 
 class Server:
     """`ruche serve` in its own process group, on its own data folder; stopped by its own id."""
 
-    def __init__(self, database_url: str, port: int, workers: int, redis_url: str | None, log: Path) -> None:
+    def __init__(self, database_url: str, port: int, workers: int, redis_url: str | None, log: Path,
+                 outbox_head: tuple[int, datetime | None] = (0, None)) -> None:
         self.port = port
         self.data_dir = Path(tempfile.mkdtemp(prefix="ruche-bench-data-"))
+        seed_search_index(self.data_dir, *outbox_head)
         env = {**os.environ, "RUCHE_DATABASE_URL": database_url, "RUCHE_DATA_DIR": str(self.data_dir),
                "RUCHE_RATE_LIMITS": "off"}
         env.pop("RUCHE_REDIS_URL", None)
@@ -141,6 +159,17 @@ class Server:
                 self.process.wait()
         self.log.close()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def seed_search_index(data_dir: Path, newest_id: int, newest_at: datetime | None) -> None:
+    """Start the server's search index at the outbox's head. The generated outbox holds the whole history (one
+    activity per post, comment and reaction); a fresh index would replay all of it during the scenarios, and the
+    run measures serving, not that catch-up. The index then holds what the run writes."""
+    if not newest_id or newest_at is None:
+        return
+    store = IndexStore(search_root(Settings(DATA_DIR=data_dir)))
+    write_state(store.open(store.ensure()), IndexState(last_id=newest_id, check_id=newest_id,
+                                                       check_at=newest_at.isoformat()))
 
 
 def sign_in(base_url: str, viewer_ids: list[int]) -> dict[int, str]:
@@ -220,6 +249,21 @@ def table(rows: list[Scenario], ceiling: float) -> str:
     return "\n".join(lines)
 
 
+def rate_table(rows: list[Scenario]) -> str:
+    """The scenarios run at their target's rate: what was sent, what was answered, latencies from the send time."""
+    lines = ["| scenario | sent req/s | answered req/s | p50 ms | p99 ms | max ms | non-2xx | errors | target | met |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for s in rows:
+        if s.at_rate is None:
+            continue
+        r, (rate, p99) = s.at_rate, TARGETS[s.name]
+        met = r.rate >= rate and r.p99_ms <= p99 and not r.non2xx and not r.errors
+        lines.append(f"| {s.name} | {r.offered:,.0f} | {r.rate:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+                     f"{r.max_ms:.1f} | {r.non2xx} | {r.errors} | ≥ {rate} req/s, p99 ≤ {p99} ms | "
+                     f"{'yes' if met else 'no'} |")
+    return "\n".join(lines)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -234,6 +278,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--post-page", default="/posts/{id}", help="path of the HTML post page")
     parser.add_argument("--only", default="", help="comma-separated scenario names to run (the ceiling always runs)")
     parser.add_argument("--keep-created", action="store_true", help="keep the posts made by the create scenario")
+    parser.add_argument("--no-target-rates", action="store_true",
+                        help="skip the second pass at each target's rate (open loop, bench.openloop)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results to this file")
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) / "ruche-bench-server.log")
     return parser.parse_args(argv)
@@ -246,7 +292,8 @@ def main(argv: list[str] | None = None) -> None:
     targets = asyncio.run(_targets(url, viewer_ids))
     before = machine()
     started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    server = Server(args.database_url, args.port, args.workers, args.redis_url or None, args.log)
+    server = Server(args.database_url, args.port, args.workers, args.redis_url or None, args.log,
+                    (targets.max_activity_id, targets.max_activity_at))
     try:
         server.wait_ready()
         tokens = sign_in(server.base_url, viewer_ids)
@@ -268,6 +315,15 @@ def main(argv: list[str] | None = None) -> None:
             r = scenario.result
             print(f"{scenario.name}: {r.rate:,.0f} req/s, p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, "
                   f"non-2xx {r.non2xx}", file=sys.stderr)
+        for scenario in runs:
+            if args.no_target_rates or scenario.result is None or scenario.name not in TARGETS:
+                continue
+            rate = TARGETS[scenario.name][0]
+            scenario.at_rate = a = measure_at_rate(server.base_url, scenario.requests, rate=rate,
+                                                   seconds=args.duration, connections=args.connections,
+                                                   warmup=args.warmup)
+            print(f"{scenario.name} at {rate} req/s: answered {a.rate:,.0f} req/s, p50 {a.p50_ms:.1f} ms, "
+                  f"p99 {a.p99_ms:.1f} ms, non-2xx {a.non2xx}, errors {a.errors}", file=sys.stderr)
     finally:
         server.stop()
     after = machine()
@@ -281,6 +337,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"machine: nproc {before['nproc']}, RAM {before['ram_gib']} GiB, load average before {before['loadavg']}, "
           f"after {after['loadavg']}\n")
     print(table(runs, ceiling))
+    if any(s.at_rate for s in runs):
+        print(f"\nAt each target's rate: {args.connections} connections, requests sent on a fixed schedule whatever "
+              "the answers (bench.openloop), latency from each request's scheduled time.\n")
+        print(rate_table(runs))
     if args.json:
         args.json.write_text(json.dumps({
             "backend": backend, "started_at": started_at, "workers": args.workers, "connections": args.connections,
@@ -288,6 +348,7 @@ def main(argv: list[str] | None = None) -> None:
             "results": {s.name: (s.result.__dict__ | {"rate": s.result.rate, "ratio": s.result.rate / ceiling
                                                       if ceiling else None}) if s.result else s.unavailable
                         for s in runs},
+            "at_target_rate": {s.name: s.at_rate.__dict__ | {"rate": s.at_rate.rate} for s in runs if s.at_rate},
         }, indent=2))
 
 

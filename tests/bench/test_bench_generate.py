@@ -50,7 +50,20 @@ class TestLoad:
                 "SELECT count(*) FROM posts p WHERE p.group_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
                 "group_memberships m WHERE m.group_id = p.group_id AND m.user_id = p.author_id "
                 "AND m.status IN ('member', 'animator'))"))
+            outbox = dict((await conn.execute(text("SELECT type, count(*) FROM activities GROUP BY type"))).all())
+            newest_activity = await conn.scalar(text("SELECT max(id) FROM activities"))
+            notifier_at = await conn.scalar(text("SELECT last_id FROM outbox_cursors WHERE name = 'notifier'"))
+            out_of_order = await conn.scalar(text(
+                "SELECT count(*) FROM activities a JOIN activities b ON b.id = a.id + 1 WHERE b.created_at < a.created_at"))
+            misplaced = await conn.scalar(text(
+                "SELECT count(*) FROM activities a JOIN comments c ON c.id = a.comment_id JOIN posts p ON p.id = c.post_id "
+                "WHERE a.type = 'comment.created' AND (a.post_id != c.post_id OR a.actor_id != c.author_id "
+                "OR a.created_at != c.created_at OR a.group_id IS DISTINCT FROM p.group_id)"))
         assert (wrong_comments, wrong_reactions, wrong_comment_reactions, outsiders, unwritten_mentions) == (0,) * 5
+        # The outbox holds the history, oldest first, and the notifier stands after it.
+        assert outbox == {"post.created": 200, "comment.created": 150, "reaction.changed": written["reactions"]}
+        assert written["activities"] == newest_activity == notifier_at == 200 + 150 + written["reactions"]
+        assert misplaced == 0 and out_of_order == 0
 
         token = await client.post("/api/v1/auth/token", data={"username": bench_email(2), "password": BENCH_PASSWORD})
         assert token.status_code == 200, token.text

@@ -1,6 +1,9 @@
 """The load driver's pure parts: the wrk Lua script it generates and the table it prints."""
 
-from bench.load import Scenario, table
+import asyncio
+
+from bench.load import Scenario, rate_table, table
+from bench.openloop import RateResult, encode, percentile, read_response, run_at_rate, schedule
 from bench.wrk import MARKER, Request, Result, lua_script
 
 
@@ -34,3 +37,74 @@ class TestTable:
         assert lines[2] == "| ceiling (ping) | GET /api/v1/ping | 2,000 | 1.0 | 5.0 | 0 | 0 | 100.0% |"
         assert lines[3] == "| home feed JSON | GET /api/v1/feed | 100 | 20.0 | 80.5 | 3 | 1 | 5.0% |"
         assert lines[4] == "| post page HTML | GET /posts/{id} | not available (404) | | | | | |"
+
+
+class TestRateTable:
+    def test_says_whether_each_target_is_met_at_its_rate(self) -> None:
+        home = Scenario("home feed HTML", "GET /", [])
+        home.at_rate = RateResult(offered=500, seconds=20, elapsed=20.1, scheduled=10_000, answered=10_000, p50_ms=12.0,
+                                  p99_ms=91.5, max_ms=130.0, non2xx=0, errors=0)
+        create = Scenario("create post", "POST /api/v1/posts", [])
+        create.at_rate = RateResult(offered=150, seconds=20, elapsed=20.1, scheduled=3_000, answered=2_999, p50_ms=20.0,
+                                    p99_ms=120.0, max_ms=400.0, non2xx=0, errors=1)
+        lines = rate_table([home, Scenario("post JSON", "GET /api/v1/posts/{id}", []), create]).splitlines()
+        assert len(lines) == 4
+        assert lines[2] == "| home feed HTML | 500 | 500 | 12.0 | 91.5 | 130.0 | 0 | 0 | ≥ 500 req/s, p99 ≤ 100 ms | yes |"
+        assert lines[3].endswith("| 0 | 1 | ≥ 150 req/s, p99 ≤ 150 ms | no |")
+
+
+class TestOpenLoop:
+    def test_schedule_is_evenly_spaced(self) -> None:
+        assert schedule(100, 0.05) == [0.0, 0.01, 0.02, 0.03, 0.04]
+
+    def test_percentile_is_nearest_rank(self) -> None:
+        values = [float(v) for v in range(100, 0, -1)]
+        assert (percentile(values, 50), percentile(values, 99), percentile(values, 100)) == (50.0, 99.0, 100.0)
+        assert percentile([], 99) == 0.0
+
+    def test_encodes_keep_alive_requests_with_their_body(self) -> None:
+        get = encode(Request("GET", "/api/v1/feed", {"Authorization": "Bearer t"}), "h:1", 0)
+        assert get == b"GET /api/v1/feed HTTP/1.1\r\nHost: h:1\r\nAuthorization: Bearer t\r\n\r\n"
+        post = encode(Request("POST", "/p", {"Content-Type": "application/json"}, '{"n": "%d-%d"}'), "h:1", 7)
+        assert post.endswith(b'Content-Length: 12\r\n\r\n{"n": "0-7"}')
+
+    async def test_reads_sized_and_chunked_answers(self) -> None:
+        reader = asyncio.StreamReader()
+        reader.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+                         b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+                         b"HTTP/1.1 204 No Content\r\n\r\n")
+        assert [await read_response(reader) for _ in range(3)] == [200, 404, 204]
+
+    async def test_waiting_for_a_connection_counts_in_the_latency(self) -> None:
+        """A server that takes 80 ms per request on one connection, sent 50 a second: requests queue up, and their
+        latency grows from the schedule, as members would see it (a closed loop would slow its sending instead)."""
+        served: list[str] = []
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except asyncio.IncompleteReadError:
+                    break
+                path = head.split(b" ")[1].decode()
+                served.append(path)
+                await asyncio.sleep(0.08)
+                status = b"200 OK" if path == "/ok" else b"503 Service Unavailable"
+                writer.write(b"HTTP/1.1 " + status + b"\r\nContent-Length: 2\r\n\r\nok")
+                if len(served) == 3:  # the server closes an idle connection: the next request opens another
+                    await writer.drain()
+                    writer.close()
+                    break
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server:
+            result = await run_at_rate(f"http://127.0.0.1:{port}", [Request("GET", "/ok")] * 9 + [Request("GET", "/no")],
+                                       rate=50, seconds=0.4, connections=1)
+        assert (result.scheduled, result.answered, result.non2xx, result.errors) == (20, 18, 2, 0)
+        # 20 requests of 80 ms each take 1.6 s; the last was due at 0.38 s, so it waited about 1.2 s beyond its 80 ms;
+        # the answers came at the server's pace, not the schedule's.
+        assert 1000 < result.max_ms < 3000 and result.p50_ms < result.p99_ms
+        assert result.elapsed > 1.5 and result.rate == 18 / result.elapsed < 12
+        assert len(result.slowest) == 18 and result.slowest == sorted(result.slowest)

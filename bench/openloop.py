@@ -1,0 +1,187 @@
+"""Load at a fixed rate (open loop): requests leave on a schedule, evenly spaced, whatever the server answers, over
+a fixed set of keep-alive connections. Each latency runs from the request's scheduled time to the last byte of its
+answer, so waiting for a free connection counts too.
+
+wrk runs a closed loop: each connection sends its next request when the last one is answered, so it measures the
+server at saturation, where latency is mostly queueing (32 connections at 200 answers/s wait 160 ms on average,
+however fast each request is). A target such as "150 posts/s with p99 at most 150 ms" asks what latency members
+see when that many requests arrive each second: this module measures that."""
+
+import asyncio
+import math
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from bench.wrk import Request
+
+HEADER_LIMIT = 64 * 1024
+SLOWEST = 20
+DRAIN_GRACE_S = 1.0
+
+
+@dataclass(frozen=True)
+class RateResult:
+    offered: float  # requests/s scheduled
+    seconds: float  # span of the schedule
+    elapsed: float  # from the start to the last answer: longer than `seconds` when the server fell behind
+    scheduled: int
+    answered: int  # 2xx answers
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    non2xx: int
+    errors: int  # connection errors and requests unanswered within the timeout
+    # The slowest answers: (scheduled time in seconds from the start, latency in ms), in schedule order.
+    slowest: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        """2xx answers per second of schedule; over the time the server took instead when it fell behind (it
+        answered the last requests more than DRAIN_GRACE_S after the schedule ended)."""
+        span = self.seconds if self.elapsed <= self.seconds + DRAIN_GRACE_S else self.elapsed
+        return self.answered / span if span else 0.0
+
+
+def schedule(rate: float, seconds: float) -> list[float]:
+    """Send times, in seconds from the start: `rate` a second, evenly spaced."""
+    return [k / rate for k in range(int(rate * seconds))]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0-100) of unsorted values; 0 when there are none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def encode(request: Request, host: str, counter: int) -> bytes:
+    """One HTTP/1.1 request on a keep-alive connection; body templates get (0, counter)."""
+    body = request.render_body(0, counter)
+    lines = [f"{request.method} {request.path} HTTP/1.1", f"Host: {host}"]
+    lines += [f"{k}: {v}" for k, v in request.headers.items()]
+    data = body.encode() if body is not None else b""
+    if body is not None:
+        lines.append(f"Content-Length: {len(data)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + data
+
+
+async def read_response(reader: asyncio.StreamReader) -> int:
+    """Read one whole answer (Content-Length or chunked body) and return its status."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    if len(head) > HEADER_LIMIT:
+        raise ValueError("answer headers too long")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+    if "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status
+
+
+class _Connection:
+    """A keep-alive connection that reopens itself. The server closes a connection idle for a few seconds; a request
+    written to it meanwhile gets no answer at all, and is sent again once on a new connection (as browsers do: the
+    server closed before reading it)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def exchange(self, data: bytes) -> int:
+        for attempt in range(2):
+            reused = self.reader is not None and not self.reader.at_eof()
+            if not reused:
+                self.close()
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            assert self.reader is not None and self.writer is not None
+            try:
+                self.writer.write(data)
+                return await read_response(self.reader)
+            except (ConnectionError, asyncio.IncompleteReadError) as exc:
+                self.close()
+                unanswered = not isinstance(exc, asyncio.IncompleteReadError) or not exc.partial
+                if not (reused and unanswered) or attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader, self.writer = None, None
+
+
+async def run_at_rate(base_url: str, requests: list[Request], *, rate: float, seconds: float, connections: int,
+                      timeout_s: float = 5.0) -> RateResult:
+    """Send `rate` requests a second for `seconds`, rotating through `requests`, over `connections` connections."""
+    url = urlsplit(base_url)
+    host, port = url.hostname or "127.0.0.1", url.port or 80
+    queue: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
+    latencies: list[float] = []
+    timeline: list[tuple[float, float]] = []
+    counts = {"non2xx": 0, "errors": 0}
+
+    async def connection() -> None:
+        link = _Connection(host, port)
+        while (item := await queue.get()) is not None:
+            due, data = item
+            try:
+                status = await asyncio.wait_for(link.exchange(data), timeout_s)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+                counts["errors"] += 1
+                link.close()
+                continue
+            if 200 <= status < 300:
+                latency = time.perf_counter() - due
+                latencies.append(latency)
+                timeline.append((due - start, latency * 1000))
+            else:
+                counts["non2xx"] += 1
+        link.close()
+
+    workers = [asyncio.create_task(connection()) for _ in range(connections)]
+    times = schedule(rate, seconds)
+    # perf_counter, not the loop's clock: uvloop's is in whole milliseconds and read once per loop iteration.
+    start = time.perf_counter() + 0.05
+    for k, offset in enumerate(times):
+        due = start + offset
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait((due, encode(requests[k % len(requests)], f"{host}:{port}", k)))
+    for _ in workers:
+        queue.put_nowait(None)
+    await asyncio.gather(*workers)
+    return RateResult(
+        offered=rate, seconds=seconds, elapsed=time.perf_counter() - start, scheduled=len(times), answered=len(latencies),
+        p50_ms=percentile(latencies, 50) * 1000, p99_ms=percentile(latencies, 99) * 1000,
+        max_ms=max(latencies, default=0.0) * 1000, non2xx=counts["non2xx"], errors=counts["errors"],
+        slowest=sorted(sorted(timeline, key=lambda t: -t[1])[:SLOWEST]),
+    )
+
+
+def measure_at_rate(base_url: str, requests: list[Request], *, rate: float, seconds: float, connections: int,
+                    warmup: float = 0.0) -> RateResult:
+    """`run_at_rate` in its own event loop (uvloop when installed, as the server uses), after an unmeasured warmup."""
+    try:
+        import uvloop
+
+        runner = asyncio.Runner(loop_factory=uvloop.new_event_loop)
+    except ImportError:
+        runner = asyncio.Runner()
+    with runner:
+        if warmup:
+            runner.run(run_at_rate(base_url, requests, rate=rate, seconds=warmup, connections=connections))
+        return runner.run(run_at_rate(base_url, requests, rate=rate, seconds=seconds, connections=connections))
