@@ -66,7 +66,6 @@ class Targets:
     counts: dict[str, int]
     max_post_id: int
     max_activity_id: int
-    max_activity_at: datetime | None = None
 
 
 async def _targets(database_url: str, viewer_ids: list[int]) -> Targets:
@@ -86,10 +85,8 @@ async def _targets(database_url: str, viewer_ids: list[int]) -> Targets:
             counts = {table: int(await conn.scalar(text(f'SELECT count(*) FROM "{table}"')) or 0)
                       for table in ("users", "groups", "posts", "comments", "reactions")}
             max_post = int(await conn.scalar(text("SELECT coalesce(max(id), 0) FROM posts")) or 0)
-            newest = (await conn.execute(
-                select(Activity.id, Activity.created_at).order_by(Activity.id.desc()).limit(1))).first()
-            return Targets(viewer_ids, groups_of, [r[0] for r in posts], counts, max_post,
-                           newest.id if newest else 0, newest.created_at if newest else None)
+            max_activity = int(await conn.scalar(text("SELECT coalesce(max(id), 0) FROM activities")) or 0)
+            return Targets(viewer_ids, groups_of, [r[0] for r in posts], counts, max_post, max_activity)
     finally:
         await engine.dispose()
 
@@ -115,11 +112,10 @@ async def _delete_created(database_url: str, max_post_id: int, max_activity_id: 
 class Server:
     """`ruche serve` in its own process group, on its own data folder; stopped by its own id."""
 
-    def __init__(self, database_url: str, port: int, workers: int, redis_url: str | None, log: Path,
-                 outbox_head: tuple[int, datetime | None] = (0, None)) -> None:
+    def __init__(self, database_url: str, port: int, workers: int, redis_url: str | None, log: Path) -> None:
         self.port = port
         self.data_dir = Path(tempfile.mkdtemp(prefix="ruche-bench-data-"))
-        seed_search_index(self.data_dir, *outbox_head)
+        seed_search_index(self.data_dir, database_url)
         env = {**os.environ, "RUCHE_DATABASE_URL": database_url, "RUCHE_DATA_DIR": str(self.data_dir),
                "RUCHE_RATE_LIMITS": "off"}
         env.pop("RUCHE_REDIS_URL", None)
@@ -161,15 +157,25 @@ class Server:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
-def seed_search_index(data_dir: Path, newest_id: int, newest_at: datetime | None) -> None:
+def seed_search_index(data_dir: Path, database_url: str) -> None:
     """Start the server's search index at the outbox's head. The generated outbox holds the whole history (one
-    activity per post, comment and reaction); a fresh index would replay all of it during the scenarios, and the
-    run measures serving, not that catch-up. The index then holds what the run writes."""
-    if not newest_id or newest_at is None:
-        return
-    store = IndexStore(search_root(Settings(DATA_DIR=data_dir)))
-    write_state(store.open(store.ensure()), IndexState(last_id=newest_id, check_id=newest_id,
-                                                       check_at=newest_at.isoformat()))
+    activity per post, comment and reaction); a fresh index would replay all of it during the scenarios, and a run
+    measures serving, not that catch-up. The index then holds what the run writes."""
+
+    async def newest() -> Any:
+        engine = make_engine(Settings(DATABASE_URL=async_url(database_url), DATA_DIR=data_dir))
+        try:
+            async with engine.connect() as conn:
+                return (await conn.execute(
+                    select(Activity.id, Activity.created_at).order_by(Activity.id.desc()).limit(1))).first()
+        finally:
+            await engine.dispose()
+
+    head = asyncio.run(newest())
+    if head is not None:
+        store = IndexStore(search_root(Settings(DATA_DIR=data_dir)))
+        write_state(store.open(store.ensure()),
+                    IndexState(last_id=head.id, check_id=head.id, check_at=head.created_at.isoformat()))
 
 
 def sign_in(base_url: str, viewer_ids: list[int]) -> dict[int, str]:
@@ -292,8 +298,7 @@ def main(argv: list[str] | None = None) -> None:
     targets = asyncio.run(_targets(url, viewer_ids))
     before = machine()
     started_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    server = Server(args.database_url, args.port, args.workers, args.redis_url or None, args.log,
-                    (targets.max_activity_id, targets.max_activity_at))
+    server = Server(args.database_url, args.port, args.workers, args.redis_url or None, args.log)
     try:
         server.wait_ready()
         tokens = sign_in(server.base_url, viewer_ids)
