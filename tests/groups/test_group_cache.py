@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from app.activity import Activity
 from app.groups.models import Group
+from tests.plans import fill_outbox, generic_plan
 
 
 async def _add_change(app: Any, activity_id: int, group_id: int, *, make_private: bool = False) -> None:
@@ -45,25 +46,11 @@ async def test_a_change_committed_after_a_newer_one_is_still_seen(
 async def test_the_version_is_read_by_index_from_a_large_outbox(app: Any) -> None:
     """The version runs on every signed-in request as a prepared (generic) plan: with the activity types bound as
     parameters, PostgreSQL planned a count over the whole outbox and scanned the table each time."""
-    from sqlalchemy import text
-
     from app.groups.cache import version_columns
 
     engine = app.state.engine
     if engine.dialect.name != "postgresql":
         pytest.skip("plans are PostgreSQL's")
-    async with engine.begin() as conn:
-        await conn.execute(text("INSERT INTO activities (type, payload, created_at) "
-                                "SELECT 'post.created', '{}', now() FROM generate_series(1, 5000)"))
-    async with engine.connect() as conn:
-        await conn.execute(text("ANALYZE activities"))
-        compiled = select(*version_columns()).compile(dialect=engine.dialect)
-        values = [compiled.params[name] for name in compiled.positiontup or ()]
-        raw: Any = (await conn.get_raw_connection()).driver_connection
-        await raw.execute("SET plan_cache_mode = force_generic_plan")
-        await raw.execute(f"PREPARE version_probe AS {compiled.string}")
-        arguments = f"({', '.join(repr(v) for v in values)})" if values else ""
-        plan = "\n".join(r[0] for r in await raw.fetch(f"EXPLAIN EXECUTE version_probe{arguments}"))
-        await raw.execute("DEALLOCATE version_probe")
-        await raw.execute("RESET plan_cache_mode")
+    await fill_outbox(engine, 5000)
+    plan = await generic_plan(engine, select(*version_columns()))
     assert "Seq Scan on activities" not in plan, plan
