@@ -27,8 +27,8 @@ log = logging.getLogger("ruche.live")
 class Relay(OutboxLoop):
     task_name = "ruche-live-relay"
     # Every commit of any process wakes every relay, and a turn costs two or three statements whatever it carries:
-    # at 150 posts/s that was some 300 turns a second in each worker, as much CPU as the posts themselves. Events
-    # may wait a twentieth of a second to travel together.
+    # at 150 posts/s that was up to 300 turns a second in each worker, a fifth of the workers' CPU (8.2 ms per post
+    # against 6.5 ms with this interval). Events may wait a twentieth of a second to travel together.
     min_interval_s = 0.05
 
     def __init__(self, app: Any, hub: Hub, builder: EventBuilder) -> None:
