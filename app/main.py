@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -16,7 +15,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.groups.cache import GroupCache
-from app.middleware import BodySizeLimit, SecurityHeaders
+from app.middleware import BodySizeLimit, GZip, SecurityHeaders
 from app.ratelimit import make_limiter
 from app.users.cache import ColleagueCache
 
@@ -99,9 +98,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, https=https)
     app.add_middleware(BodySizeLimit, max_bytes=settings.MAX_JSON_BYTES)
     # Outermost: pages, CSS, JS and JSON travel compressed to clients that accept it (issue 3 page weight).
-    # Level 1, not Starlette's 9: the 56 KB home page compresses in 0.09 ms to 9.5 KB instead of 0.58 ms to
-    # 8.1 KB (bench/README.md), and at 9 compression was a fifth of a page's CPU.
-    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=1)
+    # Level 1, not Starlette's 9: at 9 compression was a fifth of a page's CPU, for 8.1 KB instead of 9.4 KB
+    # (bench/README.md); app.middleware.GZip says why ISA-L.
+    app.add_middleware(GZip, minimum_size=500, compresslevel=1)
     return app
 
 

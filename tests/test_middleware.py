@@ -1,10 +1,15 @@
 """Security headers on every response (SECURITY.md: headers) and the body cap's edge cases."""
 
+import gzip
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
+from starlette.responses import StreamingResponse
+from starlette.routing import Route
 
 from app.main import create_app
+from app.middleware import GZip, _IsalResponder
 
 
 class TestSecurityHeaders:
@@ -55,3 +60,36 @@ class TestCompression:
     async def test_small_answers_stay_plain(self, client: httpx.AsyncClient) -> None:
         r = await client.get("/api/v1/ping", headers={"Accept-Encoding": "gzip"})
         assert r.status_code == 200 and "content-encoding" not in r.headers
+
+    async def test_streamed_answers_are_one_gzip_stream(self) -> None:
+        """Chunks are flushed as they go (Z_SYNC_FLUSH through ISA-L) and end as one valid gzip member."""
+        chunks = [f"chunk {i} ".encode() * 200 for i in range(5)]
+
+        async def stream(_request: Any) -> StreamingResponse:
+            async def body() -> Any:
+                for chunk in chunks:
+                    yield chunk
+            return StreamingResponse(body(), media_type="text/plain")
+
+        app = GZip(Starlette(routes=[Route("/s", stream)]), minimum_size=500, compresslevel=1)
+        async with (httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+                    c.stream("GET", "/s", headers={"Accept-Encoding": "gzip"}) as r):
+            raw = b"".join([part async for part in r.aiter_raw()])
+        assert r.headers["content-encoding"] == "gzip" and "content-length" not in r.headers
+        assert gzip.decompress(raw) == b"".join(chunks)
+
+    async def test_pages_are_one_gzip_member(self, client: httpx.AsyncClient) -> None:
+        r = await client.get("/signin", headers={"Accept-Encoding": "gzip"})
+        assert r.headers["content-encoding"] == "gzip"
+        assert gzip.decompress(await _raw(client, "/signin")) == r.content
+
+    def test_the_app_deflates_with_isal(self, base_settings: Any) -> None:
+        app = create_app(base_settings)
+        assert app.user_middleware[0].cls is GZip  # outermost
+        responder = _IsalResponder(app, 500, compresslevel=1)
+        assert type(responder.compressor).__module__.startswith("isal")
+
+
+async def _raw(client: httpx.AsyncClient, path: str) -> bytes:
+    async with client.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as r:
+        return b"".join([part async for part in r.aiter_raw()])
