@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, Select, and_, or_, select, true
 
 from app.errors import Forbidden
-from app.groups.models import Group, GroupMembership
+from app.groups.models import MEMBER_STATUSES, Group, GroupMembership
 from app.groups.schemas import GroupSummary
 from app.posts.models import Post
 from app.security import Actor
@@ -107,7 +107,7 @@ def member_groups_of(user_id: int | BindParameter[int]) -> Select[tuple[int]]:
     """The groups a member belongs to (member or animator), as a subquery."""
     return select(_MEMBERSHIPS.group_id).where(
         _MEMBERSHIPS.user_id == user_id,
-        or_(_MEMBERSHIPS.status == "member", _MEMBERSHIPS.status == "animator"),
+        or_(*[_MEMBERSHIPS.status == status for status in MEMBER_STATUSES]),
     )
 
 

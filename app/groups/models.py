@@ -6,7 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Base, BigId, UTCDateTime, utcnow
 
 VISIBILITIES = ("public", "private", "secret")
-MEMBER_STATUSES = ("pending", "member", "animator")
+# A membership is "pending" (asked to join a private group), "member" or "animator"; these two make one a member.
+MEMBER_STATUSES = ("member", "animator")
 
 
 class Group(Base):

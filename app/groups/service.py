@@ -11,15 +11,13 @@ from app.activity import emit
 from app.db import utcnow
 from app.errors import Conflict, NotFound
 from app.groups.cache import GroupCache
-from app.groups.models import Group, GroupMembership
+from app.groups.models import MEMBER_STATUSES, Group, GroupMembership
 from app.groups.schemas import GroupCreate, GroupRead, GroupSummary, GroupUpdate, MemberRead
 from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor
 from app.security import Actor
 from app.text import slugify
 from app.users.models import User
 from app.users.schemas import UserSummary
-
-MEMBER_STATUSES = ("member", "animator")
 
 
 async def create_group(session: AsyncSession, actor: Actor, data: GroupCreate) -> Group:

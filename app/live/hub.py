@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket, WebSocketState
 from app import permissions
 from app.db import utcnow
 from app.events import Event
+from app.groups.models import MEMBER_STATUSES
 from app.security import Actor
 from app.users.models import AuthSession, User
 
@@ -257,7 +258,7 @@ def with_membership(actor: Actor, group_id: int, status: str | None) -> Actor:
     animators = set(actor.animator_group_ids)
     members.discard(group_id)
     animators.discard(group_id)
-    if status in ("member", "animator"):
+    if status in MEMBER_STATUSES:
         members.add(group_id)
     if status == "animator":
         animators.add(group_id)

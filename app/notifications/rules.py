@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
 from app.activity import Activity
-from app.groups.models import GroupMembership
+from app.groups.models import MEMBER_STATUSES, GroupMembership
 from app.notifications.models import Notification
 from app.posts.models import Comment, Post
 from app.security import Actor
@@ -20,7 +20,6 @@ from app.users import service as users_service
 from app.users.models import User
 
 MAX_MENTIONS = 10  # SECURITY.md: at most 10 mentions notified per post
-MEMBER_STATUSES = ("member", "animator")
 
 Plan = list[tuple[str, list[int]]]
 

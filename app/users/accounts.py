@@ -14,7 +14,7 @@ from app.db import utcnow
 from app.directsql import DirectQuery
 from app.errors import Conflict, Forbidden, RateLimited, Unauthorized
 from app.groups.cache import GroupCache, version_columns, version_of
-from app.groups.models import Group, GroupMembership
+from app.groups.models import MEMBER_STATUSES, Group, GroupMembership
 from app.ratelimit import Limiter
 from app.security import (
     Actor,
@@ -31,7 +31,6 @@ from app.users.passwords import check_password_strength
 from app.users.schemas import UserRegister
 
 HANDLE_ATTEMPTS = 5
-MEMBER_STATUSES = ("member", "animator")
 FIRST_ACCOUNT_LOCK = 0x72756368  # "ruch": the advisory lock serializing the very first registrations
 # One hash to verify against when the account does not exist, so timing does not reveal emails.
 _DUMMY_HASH: dict[str, str] = {}
