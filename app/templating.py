@@ -129,6 +129,9 @@ def render(
     if extra:
         base.update(extra)
     base.update(context or {})
+    base["here"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")  # the language switch's
+    if actor is not None:
+        base["member_header"], base["live_config"] = _member_shell(request, actor, base)
     html = env.get_template(template).render(base)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     csrf.apply_cookie(request, response)
@@ -139,3 +142,29 @@ def render(
     if request.cookies.get(FLASH_COOKIE):
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
+
+
+_SECTIONS = (("/people", "people"), ("/groups", "groups"), ("/admin", "admin"))
+
+
+def _section(path: str) -> str:
+    """The main navigation's entry marked as the current page."""
+    if path == "/":
+        return "home"
+    return next((name for prefix, name in _SECTIONS if path.startswith(prefix)), "")
+
+
+def _member_shell(request: Request, actor: Any, page: dict[str, Any]) -> tuple[Markup, Markup]:
+    """The signed-in member's header (navigation, search box, notification bell, member menu) and live-update
+    settings, kept as fragments: rendering them took half of a feed page's template time, and they change only with
+    the member's name, groups, language and the page's section."""
+    header = fragment(request, "_member_header.html", {
+        "me": {"user_id": actor.user_id, "display_name": actor.display_name, "handle": actor.handle,
+               "is_admin": actor.is_admin},
+        "section": _section(request.url.path), "locale": page["locale"], "here": slot("here"), "search_q": slot("q"),
+    }, slots={"here": page["here"], "q": page.get("search_q") or ""})
+    since = page.get("live_since")
+    live = fragment(request, "live/_config.html",
+                    {"live_since": slot("since"), "member_groups": sorted(actor.member_group_ids)},
+                    slots={"since": "" if since is None else str(since)})
+    return header, live

@@ -129,3 +129,46 @@ class TestUnknownUrl:
         r = await b.get("/api/v1/nothing")
         assert r.status_code == 404
         assert r.json() == {"detail": "Not Found"}
+
+
+class TestMemberHeader:
+    """The signed-in header is kept rendered per member, language and section (app.templating._member_shell): each
+    member still sees only their own, with this request's CSRF field and address."""
+
+    async def test_each_member_sees_their_own(self, world, browser_factory, client):
+        alice = browser_factory("en", world["admin"].token)
+        bob = browser_factory("en", world["bob"].token)
+        for _ in range(2):  # the second round is served from the kept fragments
+            a, b = (await alice.get("/")).text, (await bob.get("/")).text
+            assert '<span class="member-name">Alice Admin</span>' in a and 'href="/people/alice.admin"' in a
+            assert '<span class="member-name">Bob Marchand</span>' in b and 'href="/people/bob.marchand"' in b
+            assert "Bob Marchand</span>" not in a and "Alice Admin</span>" not in b
+            assert 'href="/admin/users"' in a and 'href="/admin/users"' not in b  # only the admin's menu has Admin
+        r = await client.patch("/api/v1/users/me", headers=world["bob"].headers, json={"display_name": "Robert M"})
+        assert r.status_code == 200
+        assert '<span class="member-name">Robert M</span>' in (await bob.get("/")).text
+
+    async def test_section_address_and_csrf_are_this_requests(self, world, browser_factory):
+        b = browser_factory("en", world["bob"].token)
+        home, people = (await b.get("/")).text, (await b.get("/people?skill=python")).text
+        assert '<a href="/" aria-current="page">' in home and '<a href="/people" aria-current="page">' in people
+        assert '<a href="/" aria-current="page">' not in people
+        assert 'name="next" value="/people?skill=python"' in people  # the language switch comes back here
+        token = b.client.cookies.get("ruche_csrf")
+        assert token and "\x00" not in people and people.count('name="csrf_token"') >= 2
+        fields = {line.strip() for line in people.splitlines() if 'name="csrf_token"' in line}
+        assert len(fields) == 1  # one token, the same in the header's forms and the page's
+
+    async def test_search_box_keeps_the_query_escaped(self, world, browser_factory):
+        html = (await browser_factory("en", world["bob"].token).get("/search", params={"q": '<b>"x"'})).text
+        assert 'value="&lt;b&gt;&#34;x&#34;"' in html
+        assert '<b>"x"' not in html
+
+    async def test_live_settings_follow_the_members_groups(self, world, browser_factory, client):
+        b = browser_factory("en", world["bob"].token)
+        assert 'data-member-groups=""' in (await b.get("/")).text
+        group = world["group"]["id"]
+        r = await client.put(f"/api/v1/groups/{group}/members/{world['bob'].id}", headers=world["admin"].headers,
+                             json={"status": "member"})
+        assert r.status_code == 200, r.text
+        assert f'data-member-groups="{group}"' in (await b.get("/")).text
