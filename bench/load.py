@@ -34,6 +34,7 @@ from app.config import Settings, async_url
 from app.db import make_engine
 from app.search.index import IndexState, IndexStore, write_state
 from app.search.runtime import search_root
+from bench.cpu import CpuSplit, cpu_now
 from bench.dataset import BENCH_PASSWORD, bench_email
 from bench.openloop import RateResult, measure_at_rate
 from bench.wrk import Request, Result, run_wrk
@@ -48,6 +49,7 @@ class Scenario:
     requests: list[Request]
     html: bool = False
     result: Result | None = None
+    cpu_ms: CpuSplit | None = None  # CPU per request of the closed-loop run, by side (bench.cpu)
     unavailable: str | None = None
     at_rate: RateResult | None = None
 
@@ -242,16 +244,20 @@ def machine() -> dict[str, Any]:
 
 
 def table(rows: list[Scenario], ceiling: float) -> str:
-    lines = ["| scenario | request | req/s | p50 ms | p99 ms | non-2xx | socket errors | ratio to ceiling |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    """One row per scenario; the last three columns are CPU milliseconds per request spent by the server's processes,
+    PostgreSQL's (0 on SQLite: it runs in the server) and wrk's, over the run (bench.cpu)."""
+    lines = [("| scenario | request | req/s | p50 ms | p99 ms | non-2xx | socket errors | ratio to ceiling "
+              "| server CPU ms/req | database CPU ms/req | wrk CPU ms/req |"),
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for s in rows:
         if s.result is None:
-            lines.append(f"| {s.name} | {s.shown} | {s.unavailable or 'not run'} | | | | | |")
+            lines.append(f"| {s.name} | {s.shown} | {s.unavailable or 'not run'} | | | | | | | | |")
             continue
-        r = s.result
+        r, cpu = s.result, s.cpu_ms
         ratio = f"{r.rate / ceiling:.1%}" if ceiling else "n/a"
+        costs = f"{cpu.app:.2f} | {cpu.database:.2f} | {cpu.client:.2f}" if cpu else " |  | "
         lines.append(f"| {s.name} | {s.shown} | {r.rate:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.non2xx} | "
-                     f"{r.socket_errors} | {ratio} |")
+                     f"{r.socket_errors} | {ratio} | {costs} |")
     return "\n".join(lines)
 
 
@@ -315,9 +321,11 @@ def main(argv: list[str] | None = None) -> None:
             if args.warmup:
                 run_wrk(server.base_url, scenario.requests, threads=args.threads, connections=args.connections,
                         duration=args.warmup)
+            before = cpu_now(server.process.pid)
             scenario.result = run_wrk(server.base_url, scenario.requests, threads=args.threads,
                                       connections=args.connections, duration=args.duration)
             r = scenario.result
+            scenario.cpu_ms = (cpu_now(server.process.pid) - before).per_request_ms(r.requests)
             print(f"{scenario.name}: {r.rate:,.0f} req/s, p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, "
                   f"non-2xx {r.non2xx}", file=sys.stderr)
         for scenario in runs:
@@ -351,8 +359,9 @@ def main(argv: list[str] | None = None) -> None:
             "backend": backend, "started_at": started_at, "workers": args.workers, "connections": args.connections,
             "duration": args.duration, "machine_before": before, "machine_after": after, "dataset": targets.counts,
             "results": {s.name: (s.result.__dict__ | {"rate": s.result.rate, "ratio": s.result.rate / ceiling
-                                                      if ceiling else None}) if s.result else s.unavailable
-                        for s in runs},
+                                                      if ceiling else None,
+                                                      "cpu_ms_per_request": s.cpu_ms.__dict__ if s.cpu_ms else None})
+                        if s.result else s.unavailable for s in runs},
             "at_target_rate": {s.name: s.at_rate.__dict__ | {"rate": s.at_rate.rate} for s in runs if s.at_rate},
         }, indent=2))
 

@@ -1,7 +1,10 @@
 """The load driver's pure parts: the wrk Lua script it generates and the table it prints."""
 
 import asyncio
+import os
+import time
 
+from bench.cpu import CpuSplit, cpu_now
 from bench.load import Scenario, rate_table, table
 from bench.openloop import RateResult, encode, percentile, read_response, run_at_rate, schedule
 from bench.wrk import MARKER, Request, Result, lua_script
@@ -33,10 +36,47 @@ class TestTable:
         feed = Scenario("home feed JSON", "GET /api/v1/feed", [])
         feed.result = Result(requests=1_000, seconds=10.0, p50_ms=20.0, p99_ms=80.5, non2xx=3, socket_errors=1)
         missing = Scenario("post page HTML", "GET /posts/{id}", [], unavailable="not available (404)")
+        feed.cpu_ms = CpuSplit(app=2.5, database=0.75, client=0.1)
         lines = table([ceiling, feed, missing], ceiling.result.rate).splitlines()
-        assert lines[2] == "| ceiling (ping) | GET /api/v1/ping | 2,000 | 1.0 | 5.0 | 0 | 0 | 100.0% |"
-        assert lines[3] == "| home feed JSON | GET /api/v1/feed | 100 | 20.0 | 80.5 | 3 | 1 | 5.0% |"
-        assert lines[4] == "| post page HTML | GET /posts/{id} | not available (404) | | | | | |"
+        assert lines[0].endswith("| server CPU ms/req | database CPU ms/req | wrk CPU ms/req |")
+        assert lines[2] == "| ceiling (ping) | GET /api/v1/ping | 2,000 | 1.0 | 5.0 | 0 | 0 | 100.0% |  |  |  |"
+        assert lines[3] == "| home feed JSON | GET /api/v1/feed | 100 | 20.0 | 80.5 | 3 | 1 | 5.0% | 2.50 | 0.75 | 0.10 |"
+        assert lines[4] == "| post page HTML | GET /posts/{id} | not available (404) | | | | | | | | |"
+        assert all(line.count("|") == lines[0].count("|") for line in lines)
+
+
+class TestCpu:
+    def test_splits_the_processes_by_side(self, tmp_path) -> None:
+        tick = 1 / os.sysconf("SC_CLK_TCK")
+
+        def proc(pid: int, comm: str, group: int, utime: int, stime: int) -> None:
+            (tmp_path / str(pid)).mkdir()
+            fields = ["S", "1", str(group)] + ["0"] * 8 + [str(utime), str(stime)] + ["0"] * 10
+            (tmp_path / str(pid) / "stat").write_text(f"{pid} ({comm}) " + " ".join(fields) + "\n")
+
+        proc(10, "ruche", 10, 100, 20)
+        proc(11, "python3.11", 10, 300, 30)  # a worker: in the server's group whatever its name
+        proc(20, "postgres", 5, 40, 10)
+        proc(21, "postgres", 5, 4, 1)
+        proc(30, "wrk", 30, 7, 3)
+        proc(40, "a (b) c", 40, 999, 0)  # any other process, whatever its name holds
+        (tmp_path / "self").mkdir()
+        split = cpu_now(10, tmp_path)
+        assert round(split.app / tick) == 450 and round(split.database / tick) == 55
+        assert round(split.client / tick) == 10
+
+    def test_per_request_milliseconds_of_a_difference(self) -> None:
+        spent = CpuSplit(app=3.0, database=1.5, client=0.2) - CpuSplit(app=1.0, database=0.5, client=0.1)
+        per = spent.per_request_ms(1_000)
+        assert (round(per.app, 6), round(per.database, 6), round(per.client, 6)) == (2.0, 1.0, 0.1)
+        assert CpuSplit(1, 1, 1).per_request_ms(0) == CpuSplit(0, 0, 0)
+
+    def test_reads_this_machine(self) -> None:
+        before = cpu_now(os.getpgrp())
+        deadline = time.process_time() + 0.2
+        while time.process_time() < deadline:
+            pass
+        assert (cpu_now(os.getpgrp()) - before).app >= 0.1
 
 
 class TestRateTable:
