@@ -321,11 +321,11 @@ def main(argv: list[str] | None = None) -> None:
             if args.warmup:
                 run_wrk(server.base_url, scenario.requests, threads=args.threads, connections=args.connections,
                         duration=args.warmup)
-            before = cpu_now(server.process.pid)
+            cpu_before = cpu_now(server.process.pid)
             scenario.result = run_wrk(server.base_url, scenario.requests, threads=args.threads,
                                       connections=args.connections, duration=args.duration)
             r = scenario.result
-            scenario.cpu_ms = (cpu_now(server.process.pid) - before).per_request_ms(r.requests)
+            scenario.cpu_ms = (cpu_now(server.process.pid) - cpu_before).per_request_ms(r.requests)
             print(f"{scenario.name}: {r.rate:,.0f} req/s, p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms, "
                   f"non-2xx {r.non2xx}", file=sys.stderr)
         for scenario in runs:
