@@ -1,5 +1,6 @@
 """CPU time of the processes a load run involves, read from /proc: the server's (its process group: the workers
-and the search index writer), the database's (`postgres` processes) and the load generator's (`wrk`).
+and the search index writer), the database's (`postgres` processes) and the load generator's (`wrk`, a child of this
+process: its time is counted once it has been waited for, as run_wrk does).
 
 Per request, this is what a scenario costs each side. It moves less than requests per second when the host's speed
 swings, and it shows which side a change saved (requests per second on two shared cores mixes all three)."""
@@ -28,8 +29,11 @@ class CpuSplit:
 
 
 def cpu_now(server_group: int, proc: Path = Path("/proc")) -> CpuSplit:
-    """CPU used so far by the live processes of the server's process group, of PostgreSQL and of wrk."""
-    app = database = client = 0.0
+    """CPU used so far by the live processes of the server's process group and of PostgreSQL, and by the children
+    this process has waited for (wrk)."""
+    app = database = 0.0
+    children = os.times()
+    client = children.children_user + children.children_system
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
@@ -44,6 +48,4 @@ def cpu_now(server_group: int, proc: Path = Path("/proc")) -> CpuSplit:
             app += seconds
         elif comm == "postgres":
             database += seconds
-        elif comm == "wrk":
-            client += seconds
     return CpuSplit(app, database, client)
