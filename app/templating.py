@@ -61,18 +61,17 @@ _ATOMS = frozenset({str, int, float, bool, type(None)})
 
 def freeze(value: Any) -> Hashable:
     """A hashable copy of a template context (dicts, lists, pydantic models and plain values). It is computed on
-    every page view: plain values first, and models by their fields, not their serializer."""
+    every page view: plain values are kept as they are without a call (most of a context), and a model is its class
+    and its fields' values in the class's order, not its serializer."""
     kind = type(value)
     if kind in _ATOMS:
         return cast(Hashable, value)
-    if kind is dict:
-        return tuple([(k, freeze(v)) for k, v in value.items()])
+    if kind is dict or (kind is not list and kind is not tuple and isinstance(value, dict)):
+        return tuple([(k, v if type(v) in _ATOMS else freeze(v)) for k, v in value.items()])
     if kind is list or kind is tuple:
-        return tuple([freeze(v) for v in value])
+        return tuple([v if type(v) in _ATOMS else freeze(v) for v in value])
     if isinstance(value, BaseModel):
-        return (kind, freeze(value.__dict__))
-    if isinstance(value, dict):
-        return tuple([(k, freeze(v)) for k, v in value.items()])
+        return (kind, tuple([v if type(v) in _ATOMS else freeze(v) for v in value.__dict__.values()]))
     return cast(Hashable, value)
 
 
