@@ -25,12 +25,11 @@ class DirectQuery:
         self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
 
     async def rows(self, session: AsyncSession, params: dict[str, Any]) -> list[Any]:
-        conn = await session.connection()
         make = self.row_type._make  # type: ignore[attr-defined]
-        if conn.dialect.name != "postgresql":
-            return [make(row) for row in await conn.execute(self.statement, params)]
-        sql, names, constants = self._compiled or self._compile(conn.dialect, params)
-        raw: Any = (await conn.get_raw_connection()).driver_connection
+        raw = await _driver_connection(session)
+        if raw is None:
+            return [make(row) for row in await (await session.connection()).execute(self.statement, params)]
+        sql, names, constants = self._compiled or self._compile(session.bind.dialect, params)  # type: ignore[union-attr]
         return [make(record) for record in await raw.fetch(sql, *[
             params[n] if n in params else constants[n] for n in names])]
 
@@ -40,3 +39,19 @@ class DirectQuery:
         constants = {name: value for name, value in state.parameters.items() if name not in params}
         self._compiled = (state.statement, tuple(state.positiontup or ()), constants)
         return self._compiled
+
+
+_DRIVER = "directsql.driver_connection"
+
+
+async def _driver_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection under the session's current transaction (None on other databases). Kept in the
+    session for that transaction's life: asking the session again for each statement cost more than the
+    statement's own Python. A new transaction (after a commit or rollback) may hold another connection."""
+    kept = session.info.get(_DRIVER)
+    if kept is not None and kept[0] is session.sync_session.get_transaction():
+        return kept[1]
+    conn = await session.connection()
+    raw = (await conn.get_raw_connection()).driver_connection if conn.dialect.name == "postgresql" else None
+    session.info[_DRIVER] = (session.sync_session.get_transaction(), raw)
+    return raw

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from jose import jwt
 
-from app.directsql import DirectQuery
+from app.directsql import DirectQuery, _driver_connection
 from app.feed.service import _query
 from app.posts.schemas import MAX_ID
 from app.users.accounts import _ACTOR
@@ -42,3 +42,23 @@ async def test_actor_rows_are_sqlalchemys(app: Any, anna: Any, mia: Any, make_gr
     assert plain and [tuple(row) for row in direct] == plain
     assert {row.status for row in direct} == {"member"}
     assert [type(v) for v in direct[0]] == [type(v) for v in plain[0]]
+
+
+async def _session_driver(session: Any) -> Any:
+    raw = (await (await session.connection()).get_raw_connection()).driver_connection
+    return raw if session.bind.dialect.name == "postgresql" else None
+
+
+async def test_statements_use_the_connection_of_the_sessions_transaction(app: Any) -> None:
+    async with app.state.sessionmaker() as session:
+        first = await _driver_connection(session)
+        assert first is await _session_driver(session)
+        assert await _driver_connection(session) is first
+        await session.commit()  # the transaction ends and gives its connection back
+        async with app.state.sessionmaker() as other:
+            held = await _driver_connection(other)
+            again = await _driver_connection(session)
+            assert again is await _session_driver(session)
+            if again is not None:
+                assert again is not held
+                assert await again.fetchval("SELECT 1") == 1
