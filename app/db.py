@@ -121,13 +121,18 @@ READ_METHODS = ("GET", "HEAD")
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with request.app.state.sessionmaker() as session:
-        if request.method in READ_METHODS and session.bind is not None and session.bind.dialect.name == "postgresql":
+        autocommit = (request.method in READ_METHODS and session.bind is not None
+                      and session.bind.dialect.name == "postgresql")
+        if autocommit:
             # Reads need no BEGIN and COMMIT (two round trips per request): under READ COMMITTED each statement
             # sees what was committed before it started, inside a transaction or not. GET handlers do not write.
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             yield session
-            await session.commit()
+            # Each statement has committed already; the session's commit would only walk its bookkeeping, unless
+            # something was left to flush.
+            if not autocommit or session.new or session.dirty or session.deleted:
+                await session.commit()
         except Exception:
             await session.rollback()
             raise

@@ -6,6 +6,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
@@ -65,3 +66,53 @@ class TestUnitOfWork:
         r = await client.patch("/api/v1/users/me", json={"skills": ["Rust"], "handle": bob.handle}, headers=alice.headers)
         assert r.status_code == 409
         assert (await client.get("/api/v1/users/me", headers=alice.headers)).json()["skills"] == []
+
+
+class _CountedCommits(AsyncSession):
+    commits = 0
+
+    async def commit(self) -> None:
+        type(self).commits += 1
+        await super().commit()
+
+
+class TestReadRequests:
+    """A GET on PostgreSQL runs each statement in autocommit; its session is committed only when the handler left
+    something to flush."""
+
+    async def _get_session(self, app: Any, work: Any) -> None:
+        from types import SimpleNamespace
+
+        from app.db import get_session
+
+        sessions = get_session(SimpleNamespace(method="GET", app=app))  # type: ignore[arg-type]
+        await work(await sessions.__anext__())
+        with pytest.raises(StopAsyncIteration):
+            await sessions.__anext__()
+
+    async def test_a_read_commits_only_on_sqlite(self, app: Any) -> None:
+        original = app.state.sessionmaker
+        app.state.sessionmaker = original.__class__(original.kw["bind"], class_=_CountedCommits,
+                                                    expire_on_commit=False, autoflush=False)
+        _CountedCommits.commits = 0
+
+        async def read(session: AsyncSession) -> None:
+            assert (await session.execute(text("SELECT 1"))).scalar() == 1
+
+        try:
+            await self._get_session(app, read)
+        finally:
+            app.state.sessionmaker = original
+        assert _CountedCommits.commits == (0 if app.state.engine.dialect.name == "postgresql" else 1)
+
+    async def test_what_a_get_handler_adds_is_still_written(self, app: Any, anna: Any, mia: Any) -> None:
+        from app.users.models import Follow
+
+        async def follow(session: AsyncSession) -> None:
+            session.add(Follow(follower_id=anna.id, followed_id=mia.id))
+
+        await self._get_session(app, follow)
+        async with app.state.sessionmaker() as session:
+            found = (await session.execute(text("SELECT count(*) FROM follows WHERE follower_id = :a AND "
+                                                "followed_id = :m"), {"a": anna.id, "m": mia.id})).scalar()
+        assert found == 1
