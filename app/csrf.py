@@ -15,17 +15,30 @@ from app.errors import Forbidden
 
 COOKIE_NAME = "ruche_csrf"
 FIELD_NAME = "csrf_token"
+MAX_COOKIE = 100
+
+
+_SIGNED: dict[tuple[str, str], str] = {}
+_SIGNED_MAX = 4096  # browsers of the members using this process lately
 
 
 def _sign(request: Request, value: str) -> str:
-    key = request.app.state.settings.secret_key().encode()
-    return hmac.new(key, b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+    """HMAC of a CSRF cookie, kept per cookie: a browser sends the same cookie with each page it loads."""
+    key = request.app.state.settings.secret_key()
+    signed = _SIGNED.get((key, value))
+    if signed is None:
+        signed = hmac.new(key.encode(), b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
+        if len(value) <= MAX_COOKIE:  # what a form's sender puts in its cookie is not kept
+            if len(_SIGNED) >= _SIGNED_MAX:
+                _SIGNED.clear()
+            _SIGNED[(key, value)] = signed
+    return signed
 
 
 def cookie_value(request: Request) -> str:
     """The request's CSRF cookie, or a new one that `apply_cookie` will set on the response."""
     existing = request.cookies.get(COOKIE_NAME, "")
-    if 20 <= len(existing) <= 100 and existing.isascii():
+    if 20 <= len(existing) <= MAX_COOKIE and existing.isascii():
         return existing
     new = getattr(request.state, "csrf_new_cookie", None)
     if new is None:
