@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select, text
 
+from app import csrf
 from app.activity import Activity
 from app.config import Settings, async_url
 from app.db import make_engine
@@ -40,6 +41,12 @@ from bench.openloop import RateResult, measure_at_rate
 from bench.wrk import Request, Result, run_wrk
 
 COOKIE = "ruche_session"
+CSRF_COOKIE = csrf.COOKIE_NAME
+
+
+def csrf_cookie(user_id: int) -> str:
+    """A CSRF cookie as the server makes them (43 URL-safe characters), fixed per bench viewer."""
+    return f"bench-csrf-{user_id:032d}"
 
 
 @dataclass
@@ -196,7 +203,9 @@ GZIP = {"Accept-Encoding": "gzip"}
 def scenarios(targets: Targets, tokens: dict[int, str], post_page: str) -> list[Scenario]:
     # Every request asks for gzip, as browsers and their fetch() do: compression is part of a page's cost.
     bearer = {u: {"Authorization": f"Bearer {t}", **GZIP} for u, t in tokens.items()}
-    cookie = {u: {"Cookie": f"{COOKIE}={t}", "Accept": "text/html", **GZIP} for u, t in tokens.items()}
+    # A browser keeps the CSRF cookie its first page set, and sends it back with the session cookie.
+    cookie = {u: {"Cookie": f"{COOKIE}={t}; {CSRF_COOKIE}={csrf_cookie(u)}", "Accept": "text/html", **GZIP}
+              for u, t in tokens.items()}
     viewers = targets.viewer_ids
     posts = targets.post_ids or [1]
     group_pairs = [(u, g) for u in viewers for g in targets.groups_of[u]] or [(viewers[0], 1)]

@@ -155,3 +155,18 @@ class TestOpenLoop:
         assert 1000 < result.max_ms < 3000 and result.p50_ms < result.p99_ms
         assert result.elapsed > 1.5 and result.rate == 18 / result.elapsed < 12
         assert len(result.slowest) == 18 and result.slowest == sorted(result.slowest)
+
+
+class TestPageScenarios:
+    async def test_pages_are_asked_with_a_session_and_a_csrf_cookie_the_server_keeps(self, client, anna) -> None:
+        from bench.load import Targets, scenarios
+
+        targets = Targets(viewer_ids=[anna.id], groups_of={anna.id: [1]}, post_ids=[1], counts={},
+                          max_post_id=1, max_activity_id=1)
+        home = next(s for s in scenarios(targets, {anna.id: anna.token}, "/posts/{id}") if s.name == "home feed HTML")
+        headers = home.requests[0].headers
+        assert "ruche_csrf=" in headers["Cookie"]
+        client.cookies.clear()
+        r = await client.get("/", headers=headers)
+        assert r.status_code == 200 and "Anna" in r.text
+        assert "ruche_csrf" not in r.headers.get("set-cookie", "")  # a browser's cookie, not a new one each time
