@@ -116,3 +116,12 @@ class TestReadRequests:
             found = (await session.execute(text("SELECT count(*) FROM follows WHERE follower_id = :a AND "
                                                 "followed_id = :m"), {"a": anna.id, "m": mia.id})).scalar()
         assert found == 1
+
+
+class TestPostgreSQLSettings:
+    async def test_statements_are_planned_generically_without_memoize(self, app: Any) -> None:
+        if app.state.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's planner settings")
+        async with app.state.engine.connect() as conn:
+            assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_generic_plan"
+            assert (await conn.execute(text("SHOW enable_memoize"))).scalar() == "off"
