@@ -35,8 +35,11 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
+_CURSOR_JSON = json.JSONEncoder(separators=(",", ":"))  # json.dumps builds an encoder per call with these
+
+
 def encode_cursor(values: dict[str, Any]) -> str:
-    raw = json.dumps(values, separators=(",", ":")).encode()
+    raw = _CURSOR_JSON.encode(values).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
