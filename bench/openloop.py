@@ -67,27 +67,105 @@ def encode(request: Request, host: str, counter: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + data
 
 
-async def read_response(reader: asyncio.StreamReader) -> int:
-    """Read one whole answer (Content-Length or chunked body) and return its status."""
-    head = await reader.readuntil(b"\r\n\r\n")
-    if len(head) > HEADER_LIMIT:
-        raise ValueError("answer headers too long")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ", 2)[1])
-    headers = {}
-    for line in lines[1:]:
-        if ":" in line:
-            name, value = line.split(":", 1)
-            headers[name.strip().lower()] = value.strip()
-    if "content-length" in headers:
-        await reader.readexactly(int(headers["content-length"]))
-    elif headers.get("transfer-encoding", "").lower() == "chunked":
+class ResponseParser:
+    """Reads HTTP/1.1 answers as their bytes arrive (Content-Length or chunked bodies): `feed` returns the statuses
+    of the answers it completed. Parsing in place of asyncio's streams halves the client's CPU per request, which
+    runs on the server's cores."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._status = 0
+        self._state = "head"  # head, body, size (of the next chunk)
+        self._remaining = 0  # body bytes left: the sized body's, or the chunk's with its CRLF
+        self._last_chunk = False
+
+    @property
+    def partial(self) -> bool:
+        """Whether part of an answer has arrived."""
+        return bool(self._buffer) or self._state != "head"
+
+    def feed(self, data: bytes) -> list[int]:
+        self._buffer += data
+        done: list[int] = []
         while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
-                break
-    return status
+            if self._state == "head":
+                end = self._buffer.find(b"\r\n\r\n")
+                if end < 0:
+                    if len(self._buffer) > HEADER_LIMIT:
+                        raise ValueError("answer headers too long")
+                    return done
+                head = bytes(self._buffer[:end + 2]).lower()  # each header line ends with CRLF
+                del self._buffer[:end + 4]
+                self._status = int(head.split(b" ", 2)[1])
+                length = _header(head, b"content-length")
+                if length is not None:
+                    self._state, self._remaining, self._last_chunk = "body", int(length), True
+                elif _header(head, b"transfer-encoding") == b"chunked":
+                    self._state = "size"
+                else:
+                    done.append(self._status)
+            elif self._state == "size":
+                end = self._buffer.find(b"\r\n")
+                if end < 0:
+                    return done
+                size = int(bytes(self._buffer[:end]).split(b";")[0], 16)
+                del self._buffer[:end + 2]
+                self._state, self._remaining, self._last_chunk = "body", size + 2, size == 0
+            else:
+                if len(self._buffer) < self._remaining:
+                    return done
+                del self._buffer[:self._remaining]
+                if self._last_chunk:
+                    self._state = "head"
+                    done.append(self._status)
+                else:
+                    self._state = "size"
+
+
+def _header(head: bytes, name: bytes) -> bytes | None:
+    """A header's value in a lowercased answer head, None when absent."""
+    start = head.find(b"\r\n" + name + b":")
+    if start < 0:
+        return None
+    start += len(name) + 3
+    return head[start:head.index(b"\r\n", start)].strip()
+
+
+class _Unanswered(ConnectionError):
+    """The server closed the connection before any byte of the answer."""
+
+
+class _Link(asyncio.Protocol):
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.parser = ResponseParser()
+        self.waiter: asyncio.Future[int] | None = None
+        self.closed = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            statuses = self.parser.feed(data)
+        except ValueError as exc:
+            self._settle(exc)
+            return
+        for status in statuses:
+            self._settle(status)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._settle(ConnectionError("closed mid-answer") if self.parser.partial else _Unanswered("closed"))
+
+    def _settle(self, outcome: int | BaseException) -> None:
+        waiter, self.waiter = self.waiter, None
+        if waiter is None or waiter.done():
+            return
+        if isinstance(outcome, BaseException):
+            waiter.set_exception(outcome)
+        else:
+            waiter.set_result(outcome)
 
 
 class _Connection:
@@ -97,30 +175,41 @@ class _Connection:
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
+        self.link: _Link | None = None
 
-    async def exchange(self, data: bytes) -> int:
+    async def exchange(self, data: bytes, timeout_s: float) -> int:
+        loop = asyncio.get_running_loop()
         for attempt in range(2):
-            reused = self.reader is not None and not self.reader.at_eof()
+            reused = self.link is not None and not self.link.closed
             if not reused:
                 self.close()
-                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-            assert self.reader is not None and self.writer is not None
+                _, self.link = await asyncio.wait_for(
+                    loop.create_connection(_Link, self.host, self.port), timeout_s)
+            link = self.link
+            assert link is not None and link.transport is not None
+            answer: asyncio.Future[int] = loop.create_future()
+            link.waiter = answer
+            link.transport.write(data)
+            expiry = loop.call_later(timeout_s, _expire, answer)
             try:
-                self.writer.write(data)
-                return await read_response(self.reader)
-            except (ConnectionError, asyncio.IncompleteReadError) as exc:
+                return await answer
+            except _Unanswered:
                 self.close()
-                unanswered = not isinstance(exc, asyncio.IncompleteReadError) or not exc.partial
-                if not (reused and unanswered) or attempt:
+                if not reused or attempt:
                     raise
+            finally:
+                expiry.cancel()
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader, self.writer = None, None
+        if self.link is not None and self.link.transport is not None:
+            self.link.transport.close()
+        self.link = None
+
+
+def _expire(answer: "asyncio.Future[int]") -> None:
+    if not answer.done():
+        answer.set_exception(TimeoutError())
 
 
 async def run_at_rate(base_url: str, requests: list[Request], *, rate: float, seconds: float, connections: int,
@@ -138,8 +227,8 @@ async def run_at_rate(base_url: str, requests: list[Request], *, rate: float, se
         while (item := await queue.get()) is not None:
             due, data = item
             try:
-                status = await asyncio.wait_for(link.exchange(data), timeout_s)
-            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+                status = await link.exchange(data, timeout_s)
+            except (TimeoutError, OSError, ValueError):
                 counts["errors"] += 1
                 link.close()
                 continue
@@ -153,14 +242,15 @@ async def run_at_rate(base_url: str, requests: list[Request], *, rate: float, se
 
     workers = [asyncio.create_task(connection()) for _ in range(connections)]
     times = schedule(rate, seconds)
+    encoded = [encode(requests[k % len(requests)], f"{host}:{port}", k) for k in range(len(times))]
     # perf_counter, not the loop's clock: uvloop's is in whole milliseconds and read once per loop iteration.
     start = time.perf_counter() + 0.05
-    for k, offset in enumerate(times):
+    for offset, data in zip(times, encoded, strict=True):
         due = start + offset
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        queue.put_nowait((due, encode(requests[k % len(requests)], f"{host}:{port}", k)))
+        queue.put_nowait((due, data))
     for _ in workers:
         queue.put_nowait(None)
     await asyncio.gather(*workers)

@@ -6,9 +6,11 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from bench.cpu import CpuSplit, cpu_now
 from bench.load import Scenario, rate_table, table
-from bench.openloop import RateResult, encode, percentile, read_response, run_at_rate, schedule
+from bench.openloop import RateResult, ResponseParser, encode, percentile, run_at_rate, schedule
 from bench.wrk import MARKER, Request, Result, lua_script
 
 
@@ -115,12 +117,34 @@ class TestOpenLoop:
         post = encode(Request("POST", "/p", {"Content-Type": "application/json"}, '{"n": "%d-%d"}'), "h:1", 7)
         assert post.endswith(b'Content-Length: 12\r\n\r\n{"n": "0-7"}')
 
-    async def test_reads_sized_and_chunked_answers(self) -> None:
-        reader = asyncio.StreamReader()
-        reader.feed_data(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
-                         b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
-                         b"HTTP/1.1 204 No Content\r\n\r\n")
-        assert [await read_response(reader) for _ in range(3)] == [200, 404, 204]
+    ANSWERS = (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+               b"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n10\r\n0123456789abcdef\r\n"
+               b"0\r\n\r\n"
+               b"HTTP/1.1 204 No Content\r\n\r\n")
+
+    def test_reads_sized_and_chunked_answers(self) -> None:
+        parser = ResponseParser()
+        assert parser.feed(self.ANSWERS) == [200, 404, 204]
+        assert not parser.partial
+
+    def test_reads_answers_arriving_a_byte_at_a_time(self) -> None:
+        parser = ResponseParser()
+        statuses = []
+        for k in range(len(self.ANSWERS)):
+            statuses += parser.feed(self.ANSWERS[k:k + 1])
+            if k == 50:  # in the second answer
+                assert parser.partial and statuses == [200]
+        assert statuses == [200, 404, 204]
+
+    def test_headers_are_read_whatever_their_case_and_spacing(self) -> None:
+        parser = ResponseParser()
+        answer = (b"HTTP/1.1 201 Created\r\nX-Content-Length: 99\r\ncontent-LENGTH:   2 \r\n\r\nok"
+                  b"HTTP/1.1 200 OK\r\nTRANSFER-ENCODING: Chunked\r\n\r\n0\r\n\r\n")
+        assert parser.feed(answer) == [201, 200] and not parser.partial
+
+    def test_refuses_endless_headers(self) -> None:
+        with pytest.raises(ValueError):
+            ResponseParser().feed(b"HTTP/1.1 200 OK\r\n" + b"X: y\r\n" * 20_000)
 
     async def test_waiting_for_a_connection_counts_in_the_latency(self) -> None:
         """A server that takes 80 ms per request on one connection, sent 50 a second: requests queue up, and their
