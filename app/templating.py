@@ -1,5 +1,6 @@
 """The one Jinja2 environment: autoescape on every template, i18n callables bound to the request's locale."""
 
+import re
 from collections.abc import Hashable
 from functools import lru_cache
 from pathlib import Path
@@ -53,7 +54,8 @@ def environment(frontend_dir: Path) -> Environment:
 
 FRAGMENT_CACHE_SIZE = 8 * 1024 * 1024  # characters per process
 _fragments = SizedLRU(FRAGMENT_CACHE_SIZE, max_item=256 * 1024)
-_CSRF_SLOT = "\x00csrf\x00"
+_CSRF = "csrf"  # the slot of the request's CSRF field
+_SLOTS = re.compile("\x00([a-z_]+)\x00")
 
 
 _ATOMS = frozenset({str, int, float, bool, type(None)})
@@ -78,20 +80,33 @@ def freeze(value: Any) -> Hashable:
 def fragment(request: Request, template: str, context: dict[str, Any], *, slots: dict[str, str] | None = None) -> Markup:
     """A part of a page rendered once per context and language, kept per process: the home page's composer and
     sidebar change far less often than they are shown. `context` must hold everything the template reads (it is
-    the key); `slots` are per-request strings, placed in the context as `slot(name)` and filled in here, and
-    `csrf_input()` is this request's field. NUL never occurs in rendered values (input with NUL is refused)."""
+    the key); `slots` are per-request strings (escaped unless Markup), placed in the context as `slot(name)` and
+    filled in here, and `csrf_input()` is this request's field. NUL never occurs in rendered values (input with
+    NUL is refused)."""
     from app import csrf
 
     env = environment(request.app.state.settings.FRONTEND_DIR)
     key = (id(env), template, current_locale.get(), freeze(context))
-    html = cast(str | None, _fragments.get(key))
-    if html is None:
-        html = env.get_template(template).render({**context, "csrf_input": lambda: Markup(_CSRF_SLOT)})
-        _fragments.put(key, html, len(html))
-    html = html.replace(_CSRF_SLOT, csrf.csrf_input(request))
-    for name, value in (slots or {}).items():
-        html = html.replace(slot(name), str(escape(value)))
-    return Markup(html)
+    parts = cast(list[str] | None, _fragments.get(key))
+    if parts is None:
+        html = env.get_template(template).render({**context, "csrf_input": lambda: Markup(slot(_CSRF))})
+        # Kept split at its slots: joining the pieces with this request's values reads the text once, where a
+        # replace per slot read all of it each time.
+        parts = _SLOTS.split(html)
+        _fragments.put(key, parts, len(html))
+    values = _slot_values(slots)
+    values[_CSRF] = csrf.csrf_input(request)
+    return Markup("".join([values[part] if i % 2 else part for i, part in enumerate(parts)]))
+
+
+def _slot_values(slots: dict[str, str] | None) -> dict[str, str]:
+    return {name: value if isinstance(value, Markup) else str(escape(value)) for name, value in (slots or {}).items()}
+
+
+def _fill(html: str, slots: dict[str, str]) -> str:
+    """`html` with its `slot(name)` markers replaced by `slots` (a page rendered afresh from a kept page's context)."""
+    values = _slot_values(slots)
+    return "".join([values[part] if i % 2 else part for i, part in enumerate(_SLOTS.split(html))])
 
 
 def slot(name: str) -> str:
@@ -108,9 +123,14 @@ def gettext(request: Request, message: str, **variables: Any) -> str:
 
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *,
-    status_code: int = 200, headers: dict[str, str] | None = None,
+    status_code: int = 200, headers: dict[str, str] | None = None, slots: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render a page with the shell's context: locale, signed-in member, CSRF field, flash messages."""
+    """Render a page with the shell's context: locale, signed-in member, CSRF field, flash messages.
+
+    With `slots`, a member's page is kept like a fragment (`fragment()`): `context` is then its key and holds
+    everything the page reads besides the shell, its per-request values standing as `slot(name)` markers that
+    `slots` fill (Markup as is, text escaped). A page showing flash messages is rendered afresh, slots filled the
+    same way."""
     from app import csrf
     from app.pages.common import FLASH_COOKIE, clear_stale_session, read_flash, use_locale
 
@@ -131,7 +151,17 @@ def render(
     base["here"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")  # the language switch's
     if actor is not None:
         base["member_header"], base["live_config"] = _member_shell(request, actor, base)
-    html = env.get_template(template).render(base)
+    if slots is None:
+        html = env.get_template(template).render(base)
+    elif actor is not None and not flashes and not extra:
+        html = fragment(request, template, {
+            **(context or {}), "locale": base["locale"], "actor": True, "flashes": [],
+            "current_path": base["current_path"], "here": slot("here"),
+            "member_header": Markup(slot("member_header")), "live_config": Markup(slot("live_config")),
+        }, slots={**slots, "here": base["here"], "member_header": base["member_header"],
+                  "live_config": base["live_config"]})
+    else:
+        html = _fill(env.get_template(template).render(base), slots)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     csrf.apply_cookie(request, response)
     clear_stale_session(request, response)

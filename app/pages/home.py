@@ -3,6 +3,7 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import SessionDep
@@ -25,14 +26,23 @@ async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor:
         return RedirectResponse("/signin", status_code=303)
     mine = await list_my_groups(session, actor, request.app.state.group_cache)  # the composer's and the sidebar's
     form = await composer(session, actor, next_path="/", my_groups=mine)
+    feed = await home_feed(request, session, actor, query_text(cursor))
+    parts = {
+        "composer": fragment(request, "posts/_composer.html", {"composer": {**form, "idempotency_key": slot("key")}},
+                             slots={"key": form["idempotency_key"]}),
+        "sidebar": fragment(request, "feed/_home_sidebar.html", await sidebar(request, session, actor, mine)),
+    }
+    me = {"display_name": actor.display_name, "department": actor.department, "title": actor.title}
+    if feed["paged"]:  # an older page, without JavaScript: rendered as it is
+        return render(request, "feed/home.html", {"me": me, "feed": feed, "composer_html": parts["composer"],
+                                                   "sidebar_html": parts["sidebar"]})
+    # The first page is kept around its slots (app.templating.render): its cards, next link, composer and sidebar.
     return render(request, "feed/home.html", {
-        "me": actor,
-        "feed": await home_feed(request, session, actor, query_text(cursor)),
-        "composer_html": fragment(request, "posts/_composer.html",
-                                  {"composer": {**form, "idempotency_key": slot("key")}},
-                                  slots={"key": form["idempotency_key"]}),
-        "sidebar_html": fragment(request, "feed/_home_sidebar.html", await sidebar(request, session, actor, mine)),
-    })
+        "me": me,
+        "feed": {**feed, "cards": [Markup(slot("cards"))] if feed["cards"] else [],
+                 "next_url": slot("next") if feed["next_url"] else None},
+        "composer_html": Markup(slot("composer")), "sidebar_html": Markup(slot("sidebar")),
+    }, slots={**parts, "cards": Markup("".join(feed["cards"])), "next": feed["next_url"] or ""})
 
 
 async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: list[GroupSummary]) -> dict[str, object]:

@@ -172,3 +172,56 @@ class TestMemberHeader:
                              json={"status": "member"})
         assert r.status_code == 200, r.text
         assert f'data-member-groups="{group}"' in (await b.get("/")).text
+
+
+class TestKeptHomePage:
+    """The home page's first page is kept around its slots (app.templating.render with `slots`): each member still
+    sees their own page, this request's cards, composer, sidebar and CSRF field, and the flash messages."""
+
+    async def test_each_member_sees_their_welcome_and_the_newest_cards(self, world, browser_factory, make_post):
+        alice = browser_factory("en", world["admin"].token)
+        bob = browser_factory("en", world["bob"].token)
+        for round_ in range(2):
+            await make_post(world["admin"], f"Nouvelle note {round_}")
+            a, b = (await alice.get("/")).text, (await bob.get("/")).text
+            assert "Welcome, Alice Admin" in a and "Welcome, Bob Marchand" in b and "Welcome, Bob" not in a
+            for page in (a, b):
+                assert f"Nouvelle note {round_}" in page and "\x00" not in page
+                assert page.index('id="feed"') < page.index(f"Nouvelle note {round_}") < page.index("home-sidebar")
+            assert 'name="csrf_token" value="' in a
+            group_option = f'<option value="{world["group"]["id"]}"'
+            assert group_option in a and group_option not in b  # only its members may post in the group
+
+    async def test_the_composer_key_is_new_on_each_load(self, world, browser_factory):
+        alice = browser_factory("en", world["admin"].token)
+        keys = [(await alice.get("/")).text.split('name="idempotency_key" value="')[1].split('"')[0] for _ in range(2)]
+        assert keys[0] and keys[0] != keys[1]
+
+    async def test_the_profile_notice_follows_the_profile(self, world, browser_factory, client):
+        alice = browser_factory("en", world["admin"].token)
+        assert "Complete your profile" in (await alice.get("/")).text  # no title yet
+        r = await client.patch("/api/v1/users/me", headers=world["admin"].headers, json={"title": "Coach"})
+        assert r.status_code == 200
+        page = (await alice.get("/")).text
+        assert "Complete your profile" not in page and "Here is what is happening" in page
+
+    async def test_a_flash_message_shows_with_the_whole_page(self, world, browser_factory):
+        alice = browser_factory("en", world["admin"].token)
+        await alice.get("/")
+        r = await alice.post_form("/", "/posts", {"body": "Publié depuis l'accueil", "next": "/"})
+        assert r.status_code == 303
+        page = (await alice.get("/")).text
+        assert "Your post is published." in page and "Publié depuis l" in page and "\x00" not in page
+        assert "Welcome, Alice Admin" in page and 'name="idempotency_key"' in page and "home-sidebar" in page
+        assert "Your post is published." not in (await alice.get("/")).text  # shown once
+
+    async def test_older_pages_and_the_next_link(self, world, browser_factory, make_post):
+        for n in range(21):
+            await make_post(world["bob"], f"Message {n}")
+        bob = browser_factory("en", world["bob"].token)
+        first = (await bob.get("/")).text
+        next_url = first.split('class="button primary load-more" href="')[1].split('"')[0]
+        assert next_url.startswith("/?cursor=") and "Message 20" in first and "Message 0" not in first
+        older = (await bob.get(next_url.replace("&amp;", "&"))).text
+        assert "Message 0" in older and "Message 20" not in older
+        assert '<a class="button" href="/">' in older  # back to the newest posts
