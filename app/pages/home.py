@@ -32,17 +32,19 @@ async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor:
                              slots={"key": form["idempotency_key"]}),
         "sidebar": fragment(request, "feed/_home_sidebar.html", await sidebar(request, session, actor, mine)),
     }
-    me = {"display_name": actor.display_name, "department": actor.department, "title": actor.title}
+    me = {"display_name": actor.display_name, "department": bool(actor.department), "title": bool(actor.title)}
     if feed["paged"]:  # an older page, without JavaScript: rendered as it is
         return render(request, "feed/home.html", {"me": me, "feed": feed, "composer_html": parts["composer"],
                                                    "sidebar_html": parts["sidebar"]})
-    # The first page is kept around its slots (app.templating.render): its cards, next link, composer and sidebar.
+    # The first page is kept around its slots (app.templating.render): the member's name, the cards, the next link,
+    # the composer and the sidebar. What remains differs only by language and by whether the profile is complete.
     return render(request, "feed/home.html", {
-        "me": me,
+        "me": {**me, "display_name": slot("name")},
         "feed": {**feed, "cards": [Markup(slot("cards"))] if feed["cards"] else [],
                  "next_url": slot("next") if feed["next_url"] else None},
         "composer_html": Markup(slot("composer")), "sidebar_html": Markup(slot("sidebar")),
-    }, slots={**parts, "cards": Markup("".join(feed["cards"])), "next": feed["next_url"] or ""})
+    }, slots={**parts, "name": actor.display_name, "cards": Markup("".join(feed["cards"])),
+              "next": feed["next_url"] or ""})
 
 
 async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: list[GroupSummary]) -> dict[str, object]:

@@ -225,3 +225,8 @@ class TestKeptHomePage:
         older = (await bob.get(next_url.replace("&amp;", "&"))).text
         assert "Message 0" in older and "Message 20" not in older
         assert '<a class="button" href="/">' in older  # back to the newest posts
+
+    async def test_a_name_with_markup_is_escaped(self, member_browser):
+        _, b = await member_browser('Zoé <b>"Z"</b> & Co')
+        page = (await b.get("/")).text
+        assert "Welcome, Zoé &lt;b&gt;&#34;Z&#34;&lt;/b&gt; &amp; Co" in page and "<b>" not in page
