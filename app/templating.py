@@ -96,17 +96,22 @@ def fragment(request: Request, template: str, context: dict[str, Any], *, slots:
         _fragments.put(key, parts, len(html))
     values = _slot_values(slots)
     values[_CSRF] = csrf.csrf_input(request)
-    return Markup("".join([values[part] if i % 2 else part for i, part in enumerate(parts)]))
+    return Markup(_join(parts, values))
 
 
 def _slot_values(slots: dict[str, str] | None) -> dict[str, str]:
     return {name: value if isinstance(value, Markup) else str(escape(value)) for name, value in (slots or {}).items()}
 
 
+def _join(parts: list[str], values: dict[str, str]) -> str:
+    """Text split at its slots (odd parts are names) joined with their values; a name without one stays as it was."""
+    return "".join([(values[part] if part in values else slot(part)) if i % 2 else part
+                    for i, part in enumerate(parts)])
+
+
 def _fill(html: str, slots: dict[str, str]) -> str:
     """`html` with its `slot(name)` markers replaced by `slots` (a page rendered afresh from a kept page's context)."""
-    values = _slot_values(slots)
-    return "".join([values[part] if i % 2 else part for i, part in enumerate(_SLOTS.split(html))])
+    return _join(_SLOTS.split(html), _slot_values(slots))
 
 
 def slot(name: str) -> str:

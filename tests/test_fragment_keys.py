@@ -60,3 +60,13 @@ def test_nested_models_and_lists_inside_models_count() -> None:
     assert freeze(card) != freeze(Card(author=author, topics=["veille", "ia"]))
     assert freeze(card) != freeze(Card(author=UserSummary(id=1, handle="a", display_name="A2", title=""),
                                        topics=["veille"]))
+
+
+def test_slots_are_filled_and_unknown_markers_left_as_they_were() -> None:
+    from markupsafe import Markup
+
+    from app.templating import _fill, slot
+
+    html = f"<p>{slot('name')} · {slot('body')} · {slot('other')}</p>"
+    filled = _fill(html, {"name": "<Zoé>", "body": Markup("<b>ok</b>")})
+    assert filled == f"<p>&lt;Zoé&gt; · <b>ok</b> · {slot('other')}</p>"
