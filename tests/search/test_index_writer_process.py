@@ -39,6 +39,8 @@ def test_runs_below_the_web_workers_priority_is_restarted_and_stops() -> None:
         first = writer.pid
         assert first is not None
         assert os.getpriority(os.PRIO_PROCESS, first) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + INDEXER_NICE)
+        if hasattr(os, "SCHED_IDLE"):
+            assert os.sched_getscheduler(first) == os.SCHED_IDLE
         # Same session (Linux weighs `nice` only within a session's "autogroup"), own process group (no Ctrl-C).
         assert os.getsid(first) == os.getsid(0) and os.getpgid(first) == first != os.getpgid(0)
         os.kill(first, 9)
@@ -88,6 +90,8 @@ def test_ruche_serve_indexes_new_posts_from_its_writer_process(tmp_path: Path) -
                                   check=False).stdout.split()
         niced = [pid for pid in children if os.getpriority(os.PRIO_PROCESS, int(pid)) >= INDEXER_NICE]
         assert len(niced) == 1  # the writer; the web workers keep the server's priority
+        idle = [pid for pid in children if os.sched_getscheduler(int(pid)) == os.SCHED_IDLE]
+        assert idle == niced
     finally:
         server.terminate()
         server.wait(30)
