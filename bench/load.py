@@ -245,11 +245,25 @@ def probe(base_url: str, scenario: Scenario) -> str | None:
     return None
 
 
+def reference_loop_ms(steps: int = 2_000_000, repeats: int = 3) -> float:
+    """Best of `repeats` timings of a fixed pure-Python loop: this machine's speed when the run started and ended.
+    A shared host's speed drifts (the same code took a fifth more CPU per request an hour later), so figures from two
+    runs compare only beside this."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        i = 0
+        while i < steps:
+            i += 1
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def machine() -> dict[str, Any]:
     mem_kib = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                     if line.startswith("MemTotal:")), 0)
     return {"nproc": os.cpu_count(), "ram_gib": round(mem_kib / 1024 / 1024, 1),
-            "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+            "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()), "loop_ms": round(reference_loop_ms(), 1)}
 
 
 def table(rows: list[Scenario], ceiling: float) -> str:
@@ -357,7 +371,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{backend}, {args.workers} workers, wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
           f"{started_at}; dataset: " + ", ".join(f"{n:,} {t}" for t, n in targets.counts.items()))
     print(f"machine: nproc {before['nproc']}, RAM {before['ram_gib']} GiB, load average before {before['loadavg']}, "
-          f"after {after['loadavg']}\n")
+          f"after {after['loadavg']}; reference loop (2M steps) {before['loop_ms']} ms before, {after['loop_ms']} ms "
+          "after\n")
     print(table(runs, ceiling))
     if any(s.at_rate for s in runs):
         print(f"\nAt each target's rate: {args.connections} connections, requests sent on a fixed schedule whatever "

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bench.cpu import CpuSplit, cpu_now
-from bench.load import Scenario, rate_table, table
+from bench.load import Scenario, machine, rate_table, reference_loop_ms, table
 from bench.openloop import RateResult, ResponseParser, encode, percentile, run_at_rate, schedule
 from bench.wrk import MARKER, Request, Result, lua_script
 
@@ -86,6 +86,15 @@ class TestCpu:
         subprocess.run([sys.executable, "-c", ("import time\nt = time.process_time() + 0.2\n"
                         "while time.process_time() < t: pass")], check=True)
         assert (cpu_now(-1) - before).client >= 0.1
+
+
+class TestMachine:
+    def test_reference_loop_times_its_steps(self) -> None:
+        assert reference_loop_ms(0, 1) < reference_loop_ms(300_000, 1)
+
+    def test_machine_facts_include_the_reference_loop(self) -> None:
+        facts = machine()
+        assert facts["nproc"] >= 1 and facts["loop_ms"] > 0
 
 
 class TestRateTable:
