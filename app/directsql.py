@@ -7,6 +7,7 @@ each is compiled and expanded once, then its SQL goes to asyncpg with the reques
 asyncpg's records, the same values SQLAlchemy returns for these columns (tests/test_directsql.py compares them).
 Other databases run them through SQLAlchemy."""
 
+import weakref
 from collections import namedtuple
 from typing import Any
 
@@ -47,11 +48,15 @@ _DRIVER = "directsql.driver_connection"
 async def _driver_connection(session: AsyncSession) -> Any:
     """The asyncpg connection under the session's current transaction (None on other databases). Kept in the
     session for that transaction's life: asking the session again for each statement cost more than the
-    statement's own Python. A new transaction (after a commit or rollback) may hold another connection."""
+    statement's own Python. A new transaction (after a commit or rollback) may hold another connection.
+
+    The transaction is held weakly: it holds the session, so a strong reference from the session's `info` made a
+    cycle that only the garbage collector could free, with the session, its connection and some forty other objects
+    (a collection pass of 10-30 ms every second and a half per worker under load)."""
     kept = session.info.get(_DRIVER)
-    if kept is not None and kept[0] is session.sync_session.get_transaction():
+    if kept is not None and kept[0]() is session.sync_session.get_transaction():
         return kept[1]
     conn = await session.connection()
     raw = (await conn.get_raw_connection()).driver_connection if conn.dialect.name == "postgresql" else None
-    session.info[_DRIVER] = (session.sync_session.get_transaction(), raw)
+    session.info[_DRIVER] = (weakref.ref(session.sync_session.get_transaction()), raw)  # type: ignore[arg-type]
     return raw
