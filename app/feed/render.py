@@ -23,17 +23,14 @@ async def page_response(session: AsyncSession, rows: Sequence[Any], next_cursor:
     """`Page[PostRead]` of feed rows (app.feed.service), as a JSON response."""
     mentions = await post_mentions(session, rows)
     keys = [(tuple(row), mentions_key(mentions.get(row.id))) for row in rows]
-    parts: dict[tuple[Any, ...], bytes] = {}
-    for key in keys:
-        cached = _post_json.get(key)
-        if cached is not None:
-            parts[key] = cached  # type: ignore[assignment]
-    missing = [(key, row) for key, row in zip(keys, rows, strict=True) if key not in parts]
+    # By position, not by key: each lookup of a key hashes and compares a whole row again.
+    parts: list[bytes | None] = [_post_json.get(key) for key in keys]  # type: ignore[misc]
+    missing = [i for i, part in enumerate(parts) if part is None]
     if missing:
-        views = joined_post_views([row for _, row in missing], mentions)
-        for (key, _), view in zip(missing, views, strict=True):
-            parts[key] = data = view.model_dump_json().encode()
-            _post_json.put(key, data, len(data) + strings_size(key[0]))
-    body = b'{"items":[' + b",".join(parts[key] for key in keys) + b'],"next_cursor":' + json.dumps(
+        views = joined_post_views([rows[i] for i in missing], mentions)
+        for i, view in zip(missing, views, strict=True):
+            parts[i] = data = view.model_dump_json().encode()
+            _post_json.put(keys[i], data, len(data) + strings_size(keys[i][0]))
+    body = b'{"items":[' + b",".join(parts) + b'],"next_cursor":' + json.dumps(  # type: ignore[arg-type]
         next_cursor).encode() + b"}"
     return Response(body, media_type="application/json")

@@ -109,29 +109,26 @@ async def feed_cards(request: Request, session: AsyncSession, actor: Actor, rows
     env = environment(request.app.state.settings.FRONTEND_DIR)
     locale = current_locale.get()
     keys = [(id(env), locale, tuple(row), mentions_key(mentions.get(row.id))) for row in rows]
-    parts_of: dict[tuple[Any, ...], list[str]] = {}
-    for key in keys:
-        parts = _card_cache.get(key)
-        if parts is not None:
-            parts_of[key] = parts  # type: ignore[assignment]
-    missing = [(key, row) for key, row in zip(keys, rows, strict=True) if key not in parts_of]
+    # By position, not by key: each lookup of a key hashes and compares a whole row again.
+    parts_of: list[list[str] | None] = [_card_cache.get(key) for key in keys]  # type: ignore[misc]
+    missing = [i for i, parts in enumerate(parts_of) if parts is None]
     if missing:
         macro = env.get_template("posts/_card_macro.html").module.post_card  # type: ignore[attr-defined]
-        views = joined_post_views([row for _, row in missing], mentions)
-        for (key, row), view in zip(missing, views, strict=True):
+        views = joined_post_views([rows[i] for i in missing], mentions)
+        for i, view in zip(missing, views, strict=True):
+            row = rows[i]
             card = {"post": view, "can": post_flags(actor, row), "at": when(view.created_at),
                     "edited": when(view.edited_at)}
             html = str(macro(card, 3, Markup(_CSRF), _NEXT, _TIME))
             # Kept split at its stand-ins: joining the pieces with this request's values is cheaper than three
             # replaces, each reading the whole card.
-            parts_of[key] = parts = _STAND_INS.split(html)
-            _card_cache.put(key, parts, len(html) + strings_size(key[2]))
+            parts_of[i] = parts = _STAND_INS.split(html)
+            _card_cache.put(keys[i], parts, len(html) + strings_size(keys[i][2]))
     now = datetime.now(UTC)
     values = {_CSRF: str(csrf_input(request)), _NEXT: str(escape(request.url.path)), _TIME: ""}
     out = []
-    for key, row in zip(keys, rows, strict=True):
+    for parts, row in zip(parts_of, rows, strict=True):
         values[_TIME] = str(escape(time_label(row.created_at, locale, now) or gettext(request, "just now")))
-        parts = parts_of[key]
         out.append(Markup("".join([values[part] if i % 2 else part for i, part in enumerate(parts)])))
     return out
 
