@@ -53,8 +53,9 @@ async def _driver_connection(session: AsyncSession) -> Any:
     The transaction is held weakly: it holds the session, so a strong reference from the session's `info` made a
     cycle that only the garbage collector could free, with the session, its connection and some forty other objects
     (a collection pass of 10-30 ms every second and a half per worker under load)."""
-    kept = session.info.get(_DRIVER)
-    if kept is not None and kept[0]() is session.sync_session.get_transaction():
+    kept, transaction = session.info.get(_DRIVER), session.sync_session.get_transaction()
+    # Between transactions there is none (None), and a reference to a transaction that ended reads None too.
+    if kept is not None and transaction is not None and kept[0]() is transaction:
         return kept[1]
     conn = await session.connection()
     raw = (await conn.get_raw_connection()).driver_connection if conn.dialect.name == "postgresql" else None

@@ -1,5 +1,6 @@
 """Statements sent to PostgreSQL through asyncpg directly (app/directsql.py) return what SQLAlchemy returns."""
 
+import gc
 from typing import Any
 
 import pytest
@@ -55,6 +56,7 @@ async def test_statements_use_the_connection_of_the_sessions_transaction(app: An
         assert first is await _session_driver(session)
         assert await _driver_connection(session) is first
         await session.commit()  # the transaction ends and gives its connection back
+        gc.collect()  # and is gone: the session holds it weakly, and must not take "gone" for "no transaction yet"
         async with app.state.sessionmaker() as other:
             held = await _driver_connection(other)
             again = await _driver_connection(session)
