@@ -69,6 +69,7 @@ class GroupCache:
         self._groups: dict[int, tuple[GroupSummary, str]] = {}  # id -> (summary, name_key)
         self._ranking: list[Any] | None = None
         self._ranking_key: tuple[GroupsVersion | None, float] = (None, 0.0)
+        self._ranking_loading = False
 
     async def ids(self, session: AsyncSession, version: GroupsVersion) -> frozenset[int]:
         """The public group ids as of `version` (read by this request's actor statement), or newer."""
@@ -96,11 +97,20 @@ class GroupCache:
         return [summary for summary, _ in entries[:limit]]
 
     async def ranking(self, session: AsyncSession, load: Callable[[AsyncSession], Awaitable[list[Any]]]) -> list[Any]:
-        """`load(session)`, kept until the version read by this request's `ids()` changes or RANKING_TTL_S pass."""
+        """`load(session)`, kept until the version read by this request's `ids()` changes or RANKING_TTL_S pass.
+
+        When only the time has passed, one request reloads and the others meanwhile take the counts it replaces: every
+        home page then reloading at once (5 ms each) stalled a worker serving 250 pages a second for 100-200 ms."""
         version, loaded_at = self._ranking_key
-        if self._ranking is None or version != self._version or time.monotonic() - loaded_at > RANKING_TTL_S:
-            key = (self._version, time.monotonic())
+        current = self._ranking is not None and version == self._version
+        if current and (self._ranking_loading or time.monotonic() - loaded_at <= RANKING_TTL_S):
+            return self._ranking  # type: ignore[return-value]
+        key = (self._version, time.monotonic())
+        self._ranking_loading = True
+        try:
             self._ranking, self._ranking_key = await load(session), key
+        finally:
+            self._ranking_loading = False
         return self._ranking
 
 

@@ -21,6 +21,7 @@ class ColleagueCache:
     def __init__(self, ttl_s: float = COLLEAGUES_TTL_S) -> None:
         self._ttl_s = ttl_s
         self._entries: dict[tuple[str, int], tuple[float, list[UserSummary]]] = {}
+        self._loading: set[tuple[str, int]] = set()
 
     async def colleagues(self, session: AsyncSession, department: str, exclude_user_id: int,
                          limit: int = 6) -> list[UserSummary]:
@@ -29,9 +30,15 @@ class ColleagueCache:
 
         key, now = (fold(department.strip()), limit), time.monotonic()
         entry = self._entries.get(key)
-        if entry is None or entry[0] <= now:
-            # One more than shown, without excluding anyone: the same list serves every member of the department.
-            people = await colleagues(session, department, None, limit + 1)
+        # An expired list still serves while one request reloads it, rather than every page of the department
+        # reloading at once.
+        if entry is None or (entry[0] <= now and key not in self._loading):
+            self._loading.add(key)
+            try:
+                # One more than shown, without excluding anyone: the same list serves every member of the department.
+                people = await colleagues(session, department, None, limit + 1)
+            finally:
+                self._loading.discard(key)
             if len(self._entries) >= MAX_DEPARTMENTS:
                 self._entries.clear()
             entry = self._entries[key] = (now + self._ttl_s, people)
