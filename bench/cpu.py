@@ -29,8 +29,10 @@ class CpuSplit:
 
 
 def cpu_now(server_group: int, proc: Path = Path("/proc")) -> CpuSplit:
-    """CPU used so far by the live processes of the server's process group and of PostgreSQL, and by the children
-    this process has waited for (wrk)."""
+    """CPU used so far by the live processes of the server's process group and of PostgreSQL, with the processes
+    each of them has waited for (a backend that exits is waited for by PostgreSQL's postmaster: without its time, a
+    backend ending mid-scenario took its whole CPU time out of the sum), and by the children this process has waited
+    for (wrk)."""
     app = database = 0.0
     children = os.times()
     client = children.children_user + children.children_system
@@ -43,7 +45,8 @@ def cpu_now(server_group: int, proc: Path = Path("/proc")) -> CpuSplit:
             continue
         comm = stat[stat.index("(") + 1:stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2:].split()
-        group, seconds = int(fields[2]), (int(fields[11]) + int(fields[12])) * _TICK_S
+        # utime, stime, and cutime, cstime: the children it has waited for.
+        group, seconds = int(fields[2]), sum(int(f) for f in fields[11:15]) * _TICK_S
         if group == server_group:
             app += seconds
         elif comm == "postgres":

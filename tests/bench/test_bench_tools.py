@@ -53,19 +53,19 @@ class TestCpu:
     def test_splits_the_processes_by_side(self, tmp_path) -> None:
         tick = 1 / os.sysconf("SC_CLK_TCK")
 
-        def proc(pid: int, comm: str, group: int, utime: int, stime: int) -> None:
+        def proc(pid: int, comm: str, group: int, utime: int, stime: int, waited: int = 0) -> None:
             (tmp_path / str(pid)).mkdir()
-            fields = ["S", "1", str(group)] + ["0"] * 8 + [str(utime), str(stime)] + ["0"] * 10
+            fields = ["S", "1", str(group)] + ["0"] * 8 + [str(utime), str(stime), str(waited), "0"] + ["0"] * 8
             (tmp_path / str(pid) / "stat").write_text(f"{pid} ({comm}) " + " ".join(fields) + "\n")
 
         proc(10, "ruche", 10, 100, 20)
         proc(11, "python3.11", 10, 300, 30)  # a worker: in the server's group whatever its name
-        proc(20, "postgres", 5, 40, 10)
+        proc(20, "postgres", 5, 40, 10, waited=7)  # the postmaster, with the backends that exited
         proc(21, "postgres", 5, 4, 1)
         proc(40, "a (b) c", 40, 999, 0)  # any other process, whatever its name holds
         (tmp_path / "self").mkdir()
         split = cpu_now(10, tmp_path)
-        assert round(split.app / tick) == 450 and round(split.database / tick) == 55
+        assert round(split.app / tick) == 450 and round(split.database / tick) == 62
 
     def test_per_request_milliseconds_of_a_difference(self) -> None:
         spent = CpuSplit(app=3.0, database=1.5, client=0.2) - CpuSplit(app=1.0, database=0.5, client=0.1)
