@@ -18,7 +18,8 @@ NOT_REQUESTS = ("app.search.", "sqlalchemy.sql.")
 def _server_objects(objects: list[Any]) -> list[str]:
     """Kinds of server objects among `objects`; the test client's own cycles (httpx) are left out."""
     return sorted({f"{type(o).__module__}.{type(o).__qualname__}" for o in objects
-                   if type(o).__module__.startswith(SERVER_MODULES) and not type(o).__module__.startswith(NOT_REQUESTS)})
+                   if type(o).__module__.startswith(SERVER_MODULES)
+                   and not type(o).__module__.startswith(NOT_REQUESTS)})
 
 
 async def test_reads_and_writes_leave_no_reference_cycles(

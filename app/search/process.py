@@ -2,8 +2,9 @@
 
 Whoosh is pure Python: indexing a post cost the server about as much CPU as creating it, and inside a web worker it
 ran under that worker's GIL, holding its requests back (post creation's p99 doubled). In its own process with a
-lower priority (`nice`, and SCHED_IDLE on Linux), it takes the CPU the web workers leave: under a burst of posts the index falls behind,
-then catches up, in outbox order, skipping nothing (app.search.indexer). It is restarted if it stops."""
+lower priority (`nice`, and SCHED_IDLE on Linux), it takes the CPU the web workers leave: under a burst of posts
+the index falls behind, then catches up, in outbox order, skipping nothing (app.search.indexer). It is restarted
+if it stops."""
 
 import logging
 import os
