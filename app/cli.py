@@ -102,7 +102,18 @@ def admin_create(
     typer.echo(f"admin created: id {user_id}")
 
 
-def main() -> None:
-    from app import cli_extra  # noqa: F401  (registers commands of later domains: search, bench)
+def add_feature_commands() -> None:
+    """The commands each feature declares (app.features), added once."""
+    from app.feature import load
+    from app.features import features
 
+    known = {group.name for group in cli.registered_groups}
+    for feature in features():
+        for name, reference in feature.commands:
+            if name not in known:
+                cli.add_typer(load(reference), name=name)
+
+
+def main() -> None:
+    add_feature_commands()
     cli()

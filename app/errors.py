@@ -2,6 +2,7 @@
 
 import logging
 import socket
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -108,8 +109,11 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    from app.pages.errors import render_error_page  # late: templates need the app configured
+ErrorPage = Callable[[Request, int, str, dict[str, str] | None], Response]
+
+
+def install_error_handlers(app: FastAPI, render_error_page: ErrorPage) -> None:
+    """JSON errors for the API, `render_error_page(request, status, detail, headers)` for browsers."""
 
     async def app_error(request: Request, exc: AppError) -> Response:
         if _wants_html(request):

@@ -18,17 +18,20 @@ from app.groups.cache import GroupCache
 from app.middleware import BodySizeLimit, GZip, SecurityHeaders
 from app.ratelimit import make_limiter
 from app.users.cache import ColleagueCache
+from app.web.error_pages import render_error_page
 
 log = logging.getLogger("ruche")
 
-# Each component that needs start-up work registers (start, stop) here; live and search add theirs.
 Component = Callable[[FastAPI], Any]
 
 
 def _components() -> list[tuple[Component, Component]]:
-    from app import components
+    """Each feature's background components (app.features), in the features' order; stopped in reverse."""
+    from app.feature import load
+    from app.features import features
 
-    return components.ALL
+    modules = [load(module) for feature in features() for module in feature.components]
+    return [(module.start, module.stop) for module in modules]
 
 
 @asynccontextmanager
@@ -77,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.group_cache = GroupCache()
     app.state.colleague_cache = ColleagueCache()
     app.state.live_status = lambda: "ok"
-    install_error_handlers(app)
+    install_error_handlers(app, render_error_page)
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=settings.FRONTEND_DIR / "static"), name="static")
 
@@ -105,7 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _include_routers(app: FastAPI) -> None:
-    from app import routers
+    """Every feature's routers (app.features), in the features' order: FastAPI tries routes in that order."""
+    from app.feature import load
+    from app.features import features
 
-    for router in routers.all_routers():
-        app.include_router(router)
+    for feature in features():
+        for reference in feature.routers:
+            app.include_router(load(reference))

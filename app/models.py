@@ -1,13 +1,5 @@
-"""Imports every domain's models so Alembic and relationships see the whole schema."""
+"""Imports every feature's models so Alembic and relationships see the whole schema (app.features)."""
 
-from app.activity import Activity
-from app.groups.models import Group, GroupMembership
-from app.notifications.models import Notification, NotificationSetting, OutboxCursor
-from app.posts.models import Comment, IdempotencyKey, Post, PostMention, PostTopic, Reaction
-from app.users.models import AuthSession, Follow, User, UserSkill
+from app.features import load_models
 
-__all__ = [
-    "Activity", "AuthSession", "Comment", "Follow", "Group", "GroupMembership", "IdempotencyKey",
-    "Post", "PostMention", "PostTopic", "Reaction", "User", "UserSkill",
-    "Notification", "NotificationSetting", "OutboxCursor",
-]
+load_models()

@@ -119,7 +119,7 @@ class Actor:
     title: str = ""
     department: str = ""
     # The newest activity when the token was resolved, read before anything else the request reads: a page's
-    # live updates replay from there (app.pages.common), so nothing committed after it is missed or shown twice.
+    # live updates replay from there (app.web.common), so nothing committed after it is missed or shown twice.
     newest_activity_id: int = 0
 
     @property

@@ -137,7 +137,7 @@ def render(
     `slots` fill (Markup as is, text escaped). A page showing flash messages is rendered afresh, slots filled the
     same way."""
     from app import csrf
-    from app.pages.common import FLASH_COOKIE, clear_stale_session, read_flash, use_locale
+    from app.web.common import FLASH_COOKIE, clear_stale_session, read_flash, use_locale
 
     actor = getattr(request.state, "actor", None)
     if getattr(request.state, "locale", None) is None:

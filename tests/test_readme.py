@@ -34,8 +34,9 @@ def test_documented_defaults_match_the_code() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    from app import cli_extra  # noqa: F401  (registers the commands of other domains)
-    from app.cli import cli
+    from app.cli import add_feature_commands, cli
+
+    add_feature_commands()
 
     def walk(command: object, prefix: str) -> list[str]:  # typer >= 0.29 has its own click, hence duck typing
         if hasattr(command, "commands"):

@@ -13,8 +13,8 @@ from app.errors import Invalid
 from app.notifications import service
 from app.notifications.models import KINDS
 from app.notifications.schemas import NotificationSettings
-from app.pages.common import N_, PageActor, form_text, redirect
 from app.templating import render
+from app.web.common import N_, PageActor, form_text, redirect
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 30

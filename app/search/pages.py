@@ -8,9 +8,9 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.deps import LimiterDep, SettingsDep
 from app.errors import Invalid
-from app.pages.common import PageActor, query_text
 from app.search import service
 from app.templating import render
+from app.web.common import PageActor, query_text
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 TABS = ("all", "post", "comment", "user", "group")

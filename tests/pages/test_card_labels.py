@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from babel.dates import format_timedelta
 
-from app.pages import cards
+from app.posts import cards
 
 
 @pytest.mark.parametrize("locale", ["en", "fr"])

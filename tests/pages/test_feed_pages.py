@@ -98,7 +98,7 @@ class TestHomeFeed:
 
 
     async def test_cached_cards_follow_every_change_to_what_they_show(self, alice, member_browser, client):
-        """Cards are kept per process (app/pages/cards.py): a like, an edit, a comment or a mentioned member's new
+        """Cards are kept per process (app/posts/cards.py): a like, an edit, a comment or a mentioned member's new
         name shows on the next view, and the per-request parts (the form's token, the page path) are this page's."""
         member, page = alice
         bob, _ = await member_browser("Bob Mentionné")

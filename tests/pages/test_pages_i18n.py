@@ -1,7 +1,7 @@
 """Every message of the templates and the code has its French translation in the catalog."""
 
 from app.i18n_tools import extracted_ids, untranslated
-from app.pages.common import safe_next
+from app.web.common import safe_next
 
 
 def test_every_used_message_is_translated_in_french():

@@ -10,11 +10,11 @@ from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Cursor, Id
 from app.errors import Conflict, Invalid
-from app.pages.common import N_, PageActor, form_text, query_text, redirect
 from app.templating import render
 from app.users import service as users_service
 from app.users.models import ROLES
 from app.users.schemas import AdminUserUpdate
+from app.web.common import N_, PageActor, form_text, query_text, redirect
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 

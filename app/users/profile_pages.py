@@ -7,10 +7,10 @@ from pydantic import ValidationError
 from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.errors import Conflict, Invalid
-from app.pages.common import LANG_COOKIE, N_, PageActor, field_errors, form_text, redirect, set_lang_cookie
 from app.templating import render
 from app.users import service as users_service
 from app.users.schemas import UserUpdate
+from app.web.common import LANG_COOKIE, N_, PageActor, field_errors, form_text, redirect, set_lang_cookie
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 TEXT_FIELDS = ("display_name", "handle", "title", "department", "location", "bio")

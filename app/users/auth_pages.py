@@ -11,7 +11,11 @@ from app.db import SessionDep
 from app.deps import AddressRateLimit, ClientIP, LimiterDep, SettingsDep
 from app.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from app.i18n import LOCALES
-from app.pages.common import (
+from app.security import COOKIE_NAME
+from app.templating import render
+from app.users import service as users_service
+from app.users.schemas import UserRegister, UserUpdate
+from app.web.common import (
     N_,
     MaybeActor,
     field_errors,
@@ -21,10 +25,6 @@ from app.pages.common import (
     set_lang_cookie,
     set_session_cookie,
 )
-from app.security import COOKIE_NAME
-from app.templating import render
-from app.users import service as users_service
-from app.users.schemas import UserRegister, UserUpdate
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 NextParam = Annotated[str | None, Query(max_length=500)]

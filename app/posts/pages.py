@@ -13,14 +13,14 @@ from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Id, LimiterDep, SettingsDep
 from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
-from app.pages.cards import comment_items, composer, post_cards
-from app.pages.common import N_, PageActor, field_errors, form_text, redirect, safe_next
 from app.posts import comments as comments_service
 from app.posts import service as posts_service
+from app.posts.cards import comment_items, composer, post_cards
 from app.posts.models import Post
 from app.posts.schemas import MAX_COMMENT_BODY, MAX_POST_BODY, MAX_TITLE, PostCreate, PostUpdate
 from app.security import Actor
 from app.templating import render
+from app.web.common import N_, PageActor, field_errors, form_text, redirect, safe_next
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 MAX_COMMENT_PAGES = 10  # 1,000 comments on one page; beyond that the API pages them

@@ -9,7 +9,7 @@ from starlette.types import Receive, Scope, Send
 
 def render_error_page(request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> Response:
     if 300 <= status_code < 400 and headers and "Location" in headers:  # SignInRequired
-        from app.pages.common import clear_stale_session
+        from app.web.common import clear_stale_session
 
         response = RedirectResponse(headers["Location"], status_code=status_code)
         clear_stale_session(request, response)
@@ -50,9 +50,9 @@ class _MemberErrorPage(Response):
 
 
 async def _resolve_actor(request: Request) -> None:
-    from app.pages.common import use_locale
     from app.security import token_from_request
     from app.users import service as users_service
+    from app.web.common import use_locale
 
     actor: Any = None
     try:

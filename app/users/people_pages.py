@@ -9,12 +9,12 @@ from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Cursor
 from app.errors import NotFound
-from app.pages import feed as feed_pages
-from app.pages.common import N_, PageActor, query_text, redirect
+from app.feed import sections as feed_pages
 from app.templating import render
 from app.text import HANDLE_RE
 from app.users import service as users_service
 from app.users.models import User
+from app.web.common import N_, PageActor, query_text, redirect
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 24

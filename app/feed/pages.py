@@ -1,5 +1,8 @@
-"""Home: the member's feed with the composer, and the former welcome dashboard as a sidebar
-(my groups, groups to discover, people of my department)."""
+"""Feed pages. Home: the member's feed with the composer, and the former welcome dashboard as a sidebar
+(my groups, groups to discover, people of my department). A topic's page: the posts tagged with it."""
+
+from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -8,13 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import SessionDep
 from app.deps import Cursor
+from app.errors import NotFound
+from app.feed import service as feed_service
+from app.feed.sections import PostPage, feed_context, home_feed
 from app.groups import service as groups_service
 from app.groups.schemas import GroupSummary
-from app.pages.cards import composer, list_my_groups
-from app.pages.common import MaybeActor, query_text
-from app.pages.feed import home_feed
+from app.markdown import normalize_topic
+from app.posts.cards import composer, list_my_groups
 from app.security import Actor
 from app.templating import fragment, render, slot
+from app.web.common import MaybeActor, PageActor, query_text
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 SIDEBAR_GROUPS = 8
@@ -57,3 +63,16 @@ async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: l
                   if actor.department else [])
     return {"me": {"department": actor.department}, "my_groups": my_groups, "more_groups": more_groups,
             "suggested": suggested, "colleagues": colleagues}
+
+
+@pages.get("/topics/{topic}")
+async def topic_page(request: Request, topic: str, actor: PageActor, session: SessionDep, cursor: Cursor = None) -> Response:
+    name = normalize_topic(topic) if len(topic) <= 61 else None
+    if name is None:
+        raise NotFound()
+
+    async def load(**page: Any) -> PostPage:
+        return await feed_service.topic_feed(session, actor, name, **page)
+
+    feed = await feed_context(request, session, actor, load, query_text(cursor), f"topic:{name}", f"/topics/{quote(name)}")
+    return render(request, "topics/page.html", {"topic": name, "feed": feed})

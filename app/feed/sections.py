@@ -1,30 +1,22 @@
-"""Feeds as pages: the topic page, and the posts sections of a group's page and a member's profile.
+"""Feed sections of pages: the home feed, the posts sections of a group's page and a member's profile, a topic's.
 
 Every list comes from `app.feed.service` (the one visibility rule); "load more" is a plain `?cursor=` link."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.db import SessionDep
-from app.deps import Cursor
-from app.errors import NotFound
 from app.feed import service as feed_service
 from app.feed.service import PostPage
 from app.groups.models import Group
-from app.markdown import normalize_topic
-from app.pages.cards import composer, feed_cards
-from app.pages.common import PageActor, query_text
+from app.posts.cards import composer, feed_cards
 from app.security import Actor
-from app.templating import render
 from app.users.models import User
+from app.web.common import query_text
 
-pages = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 20
 MAX_CURSOR = 500
 
@@ -77,16 +69,3 @@ async def member_section(request: Request, session: AsyncSession, actor: Actor, 
 
     feed = await feed_context(request, session, actor, load, page_cursor(request), f"member:{user.id}", f"/people/{user.handle}")
     return {"member_feed": feed}
-
-
-@pages.get("/topics/{topic}")
-async def topic_page(request: Request, topic: str, actor: PageActor, session: SessionDep, cursor: Cursor = None) -> Response:
-    name = normalize_topic(topic) if len(topic) <= 61 else None
-    if name is None:
-        raise NotFound()
-
-    async def load(**page: Any) -> PostPage:
-        return await feed_service.topic_feed(session, actor, name, **page)
-
-    feed = await feed_context(request, session, actor, load, query_text(cursor), f"topic:{name}", f"/topics/{quote(name)}")
-    return render(request, "topics/page.html", {"topic": name, "feed": feed})

@@ -13,15 +13,15 @@ from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Id
 from app.errors import Invalid
-from app.pages.cards import when
-from app.pages.common import N_, PageActor, field_errors, form_text, redirect, safe_next
-from app.pages.posts import render_post_page
 from app.posts import comments as comments_service
 from app.posts import reactions
 from app.posts import service as posts_service
+from app.posts.cards import when
+from app.posts.pages import render_post_page
 from app.posts.schemas import MAX_COMMENT_BODY, CommentCreate, ReactionState
 from app.posts.views import comment_view
 from app.templating import render
+from app.web.common import N_, PageActor, field_errors, form_text, redirect, safe_next
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 

@@ -12,15 +12,15 @@ from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Cursor, Id
 from app.errors import Conflict, NotFound
+from app.feed import sections as feed_pages
 from app.groups import service as groups_service
 from app.groups.models import Group
 from app.groups.schemas import GroupCreate
-from app.pages import feed as feed_pages
-from app.pages.common import N_, PageActor, field_errors, form_text, query_text, redirect
 from app.security import Actor
 from app.templating import render
 from app.text import HANDLE_RE
 from app.users import service as users_service
+from app.web.common import N_, PageActor, field_errors, form_text, query_text, redirect
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 SLUG_RE = re.compile(r"^[a-z0-9-]{1,80}$")

@@ -1,0 +1,10 @@
+"""Search: the bilingual index of posts, comments, members and groups, its API, page and commands."""
+
+from app.feature import Feature
+
+FEATURE = Feature(
+    name="search",
+    routers=("app.search.routes:router", "app.search.pages:pages"),
+    components=("app.search.runtime",),
+    commands=(("search", "app.search.cli:search_cli"),),
+)

@@ -1,0 +1,1 @@
+"""What pages share: the signed-in member and locale, redirects and flash messages, forms, error pages."""
