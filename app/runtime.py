@@ -1,0 +1,64 @@
+"""The one owner of process state: `create_app` builds a `Runtime`, and everything a process keeps between
+requests (settings, database engine and sessions, rate limiter, bus, search, caches) hangs from it.
+
+Caches are declared where they are used, as a `CacheSpec` (a name, how to make one, and how entries leave it), and
+made on first use by the runtime's `Caches`: no module keeps a cache of its own, and `Caches.reset()` empties every
+one of them (tests, after emptying the database)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.config import Settings
+
+
+class Resettable(Protocol):
+    def reset(self) -> None: ...
+
+
+C = TypeVar("C", bound=Resettable)
+
+
+@dataclass(frozen=True)
+class CacheSpec(Generic[C]):
+    """A cache of a process: `name` (unique), `make()` builds an empty one, `eviction` says how entries leave it
+    (documentation, listed by `Caches.describe()`)."""
+
+    name: str
+    make: Callable[[], C]
+    eviction: str
+
+
+class Caches:
+    """The caches of one runtime, by name, made on first use."""
+
+    def __init__(self) -> None:
+        self._caches: dict[str, tuple[CacheSpec[Any], Resettable]] = {}
+
+    def get(self, spec: CacheSpec[C]) -> C:
+        entry = self._caches.get(spec.name)
+        if entry is None:
+            entry = self._caches[spec.name] = (spec, spec.make())
+        elif entry[0] is not spec:
+            raise ValueError(f"two caches are named {spec.name!r}")
+        return cast(C, entry[1])
+
+    def reset(self) -> None:
+        """Empty every cache (their owners keep the same objects)."""
+        for _, cache in self._caches.values():
+            cache.reset()
+
+    def describe(self) -> dict[str, str]:
+        return {name: spec.eviction for name, (spec, _) in sorted(self._caches.items())}
+
+
+@dataclass
+class Runtime:
+    """A process's state, built by `create_app`; the engine and sessions are opened by the lifespan."""
+
+    settings: Settings
+    caches: Caches = field(default_factory=Caches)
+    engine: AsyncEngine | None = None
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None
