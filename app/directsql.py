@@ -19,10 +19,13 @@ class DirectQuery:
     """A read-only Core select with named parameters; `rows()` returns named tuples of its columns (attribute
     access on a named tuple is a C slot, on SQLAlchemy's Row a Python lookup: callers read many per row)."""
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[Any], row_type: Any = None) -> None:
+        """`row_type`: a named tuple class declaring the statement's columns, in order (else one is made)."""
         self.statement = statement
-        self.row_type: type[tuple[Any, ...]] = namedtuple(  # type: ignore[misc]
-            "Row", list(statement.selected_columns.keys()))
+        names = list(statement.selected_columns.keys())
+        if row_type is not None and list(row_type._fields) != names:
+            raise TypeError(f"{row_type.__name__} does not declare the statement's columns: {names}")
+        self.row_type: type[tuple[Any, ...]] = row_type or namedtuple("Row", names)  # type: ignore[misc]
         self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
 
     async def rows(self, session: AsyncSession, params: dict[str, Any]) -> list[Any]:

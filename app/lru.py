@@ -29,6 +29,10 @@ class SizedLRU:
             _, (_, evicted) = self._items.popitem(last=False)
             self._size -= evicted
 
+    def reset(self) -> None:
+        self._items.clear()
+        self._size = 0
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -36,7 +40,3 @@ class SizedLRU:
     def size(self) -> int:
         return self._size
 
-
-def strings_size(values: tuple[object, ...]) -> int:
-    """What the strings of a key (a row) weigh: a cache entry keeps its key too."""
-    return sum(len(value) for value in values if isinstance(value, str))

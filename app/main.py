@@ -17,6 +17,7 @@ from app.errors import install_error_handlers
 from app.groups.cache import GroupCache
 from app.middleware import BodySizeLimit, GZip, SecurityHeaders
 from app.ratelimit import make_limiter
+from app.runtime import Runtime
 from app.users.cache import ColleagueCache
 from app.web.error_pages import render_error_page
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # No OpenTelemetry here: FastAPI otherwise looks for a configured provider on every request.
     app = FastAPI(title="Ruche", version="0.1.0", lifespan=lifespan, docs_url="/docs", redoc_url=None,
                   telemetry={"tracing": False, "metrics": False, "logs": False})
+    app.state.runtime = Runtime(settings)
     app.state.settings = settings
     app.state.limiter = make_limiter(settings)
     app.state.after_commit = []

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, or_, select, true
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, or_, select
 
 from app.errors import Forbidden
 from app.groups.models import MEMBER_STATUSES, Group, GroupMembership
@@ -127,5 +127,12 @@ def visible_posts_rule(viewer: int | BindParameter[int], *, moderator: bool, mod
         model.group_id.in_(_PUBLIC_GROUPS),
         model.group_id.in_(member_groups_of(viewer)),
     )
-    hidden_rule = true() if moderator else model.hidden_at.is_(None)
-    return and_(model.deleted_at.is_(None), hidden_rule, group_rule)
+    if moderator:
+        return and_(model.deleted_at.is_(None), group_rule)
+    return and_(published_posts(model), group_rule)
+
+
+def published_posts(model: Any = Post) -> ColumnElement[bool]:
+    """Posts neither deleted nor hidden by a moderator: what may be shown to anyone at all (live events, before
+    each socket's group rule)."""
+    return and_(model.deleted_at.is_(None), model.hidden_at.is_(None))

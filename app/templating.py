@@ -1,6 +1,5 @@
 """The one Jinja2 environment: autoescape on every template, i18n callables bound to the request's locale."""
 
-import re
 from collections.abc import Hashable
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +14,8 @@ from pydantic import BaseModel
 
 from app.i18n import current_locale, translations
 from app.lru import SizedLRU
+from app.runtime import CacheSpec
+from app.slots import join, slot, split
 
 
 @lru_cache
@@ -53,9 +54,9 @@ def environment(frontend_dir: Path) -> Environment:
 
 
 FRAGMENT_CACHE_SIZE = 8 * 1024 * 1024  # characters per process
-_fragments = SizedLRU(FRAGMENT_CACHE_SIZE, max_item=256 * 1024)
+FRAGMENTS = CacheSpec("fragments", lambda: SizedLRU(FRAGMENT_CACHE_SIZE, max_item=256 * 1024),
+                      "least recently used out past 8 M characters; keyed by template, language and whole context")
 _CSRF = "csrf"  # the slot of the request's CSRF field
-_SLOTS = re.compile("\x00([a-z_]+)\x00")
 
 
 _ATOMS = frozenset({str, int, float, bool, type(None)})
@@ -86,37 +87,25 @@ def fragment(request: Request, template: str, context: dict[str, Any], *, slots:
     from app import csrf
 
     env = environment(request.app.state.settings.FRONTEND_DIR)
+    kept = request.app.state.runtime.caches.get(FRAGMENTS)
     key = (id(env), template, current_locale.get(), freeze(context))
-    parts = cast(list[str] | None, _fragments.get(key))
+    parts = cast(list[str] | None, kept.get(key))
     if parts is None:
         html = env.get_template(template).render({**context, "csrf_input": lambda: Markup(slot(_CSRF))})
-        # Kept split at its slots: joining the pieces with this request's values reads the text once, where a
-        # replace per slot read all of it each time.
-        parts = _SLOTS.split(html)
-        _fragments.put(key, parts, len(html))
+        parts = split(html)
+        kept.put(key, parts, len(html))
     values = _slot_values(slots)
     values[_CSRF] = csrf.csrf_input(request)
-    return Markup(_join(parts, values))
+    return Markup(join(parts, values))
 
 
 def _slot_values(slots: dict[str, str] | None) -> dict[str, str]:
     return {name: value if isinstance(value, Markup) else str(escape(value)) for name, value in (slots or {}).items()}
 
 
-def _join(parts: list[str], values: dict[str, str]) -> str:
-    """Text split at its slots (odd parts are names) joined with their values; a name without one stays as it was."""
-    return "".join([(values[part] if part in values else slot(part)) if i % 2 else part
-                    for i, part in enumerate(parts)])
-
-
-def _fill(html: str, slots: dict[str, str]) -> str:
-    """`html` with its `slot(name)` markers replaced by `slots` (a page rendered afresh from a kept page's context)."""
-    return _join(_SLOTS.split(html), _slot_values(slots))
-
-
-def slot(name: str) -> str:
-    """The marker `fragment()` replaces with `slots[name]`: put it in the context where the value goes."""
-    return f"\x00{name}\x00"
+def _fill(html: str, slot_values: dict[str, str]) -> str:
+    """`html` with its slot markers filled (a page rendered afresh from a kept page's context)."""
+    return join(split(html), _slot_values(slot_values))
 
 
 def gettext(request: Request, message: str, **variables: Any) -> str:

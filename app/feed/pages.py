@@ -19,7 +19,8 @@ from app.groups.schemas import GroupSummary
 from app.markdown import normalize_topic
 from app.posts.cards import composer, list_my_groups
 from app.security import Actor
-from app.templating import fragment, render, slot
+from app.slots import slot
+from app.templating import fragment, render
 from app.web.common import MaybeActor, PageActor, query_text
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)

@@ -19,9 +19,9 @@ Topic = Annotated[str, Path(min_length=1, max_length=61)]
 
 
 @router.get("/feed", response_model=Page[PostRead])
-async def home(session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20) -> Response:
+async def home(request: Request, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20) -> Response:
     posts, next_cursor = await service.home_feed(session, actor, cursor=cursor, limit=limit)
-    return await page_response(session, posts, next_cursor)
+    return page_response(request, posts, next_cursor)
 
 
 @router.get("/groups/{group_id}/posts", response_model=Page[PostRead])
@@ -31,20 +31,20 @@ async def group_posts(
 ) -> Response:
     posts, next_cursor = await service.group_feed(session, actor, group_id, cursor=cursor, limit=limit,
                                                   cache=request.app.state.group_cache)
-    return await page_response(session, posts, next_cursor)
+    return page_response(request, posts, next_cursor)
 
 
 @router.get("/users/{user_id}/posts", response_model=Page[PostRead])
 async def member_posts(
-    user_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+    request: Request, user_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
 ) -> Response:
     posts, next_cursor = await service.member_feed(session, actor, user_id, cursor=cursor, limit=limit)
-    return await page_response(session, posts, next_cursor)
+    return page_response(request, posts, next_cursor)
 
 
 @router.get("/topics/{topic}/posts", response_model=Page[PostRead])
 async def topic_posts(
-    topic: Topic, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+    request: Request, topic: Topic, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
 ) -> Response:
     posts, next_cursor = await service.topic_feed(session, actor, topic, cursor=cursor, limit=limit)
-    return await page_response(session, posts, next_cursor)
+    return page_response(request, posts, next_cursor)

@@ -12,7 +12,7 @@ from app import permissions
 from app.feed import service as feed_service
 from app.feed.service import PostPage
 from app.groups.models import Group
-from app.posts.cards import composer, feed_cards
+from app.posts.cards import composer, render_cards
 from app.security import Actor
 from app.users.models import User
 from app.web.common import query_text
@@ -35,7 +35,7 @@ async def feed_context(
     posts, next_cursor = await load(cursor=cursor, limit=PAGE_SIZE)
     sep = "&" if "?" in base_url else "?"
     return {
-        "cards": await feed_cards(request, session, actor, posts), "feed_id": feed_id, "paged": bool(cursor),
+        "cards": render_cards(request, actor, posts), "feed_id": feed_id, "paged": bool(cursor),
         "next_url": f"{base_url}{sep}cursor={next_cursor}" if next_cursor else None,
     }
 

@@ -1,14 +1,13 @@
 """Feeds: newest first, keyset-paged on post id, filtered by the one visibility rule.
 
-Each feed is one statement built once per kind (and per "sees hidden posts" flag) with bound parameters: feeds are
-the most read pages, and building a statement costs more than running it. Rows carry the post's columns with its
-author's and group's summaries, its topics, whom it mentions and the viewer's reaction (`app.posts.views.post_views`
-reads them), so a page needs no other query."""
+Each feed is the read model's query (`app.posts.read.post_rows`) with the feed's condition, built once per kind (and
+per "sees hidden posts" flag) with bound parameters: feeds are the most read pages, and building a statement costs
+more than running it. A page is one statement: its `PostRow`s carry everything a card or the API shows."""
 
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Select, bindparam, func, or_, select
+from sqlalchemy import BigInteger, Integer, Select, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
@@ -19,8 +18,8 @@ from app.groups.cache import GroupCache
 from app.groups.models import Group
 from app.markdown import normalize_topic
 from app.posts.models import Post, PostTopic, Reaction
+from app.posts.read import VIEWER, PostRow, post_rows
 from app.posts.schemas import MAX_ID, cursor_id
-from app.posts.views import mention_list
 from app.schemas import encode_cursor
 from app.security import Actor
 from app.users import service as users_service
@@ -28,40 +27,22 @@ from app.users.models import Follow, User
 
 _POSTS, _USERS, _GROUPS = Post.__table__, User.__table__, Group.__table__
 _FOLLOWS, _TOPICS, _REACTIONS = Follow.__table__.c, PostTopic.__table__.c, Reaction.__table__.c
-_VIEWER = bindparam("viewer", type_=BigInteger)
+_VIEWER = VIEWER
 
 
-def feed_rows() -> Select[Any]:
-    """Posts with their author's and group's summaries, their topics (space-separated: topics are `[\\w-]+`), the
-    viewer's reaction and whom they mention, one row per post."""
-    topics = select(func.aggregate_strings(_TOPICS.topic, " ")).where(_TOPICS.post_id == _POSTS.c.id)
-    mine = select(_REACTIONS.kind).where(_REACTIONS.post_id == _POSTS.c.id, _REACTIONS.user_id == _VIEWER)
-    return select(
-        _POSTS,
-        _USERS.c.handle.label("author_handle"), _USERS.c.display_name.label("author_display_name"),
-        _USERS.c.title.label("author_title"),
-        _GROUPS.c.slug.label("group_slug"), _GROUPS.c.name.label("group_name"),
-        _GROUPS.c.visibility.label("group_visibility"),
-        topics.scalar_subquery().label("topic_list"), mine.scalar_subquery().label("my_reaction"),
-        mention_list(_POSTS.c.id).label("mention_list"),
-    ).select_from(
-        _POSTS.join(_USERS, _USERS.c.id == _POSTS.c.author_id).outerjoin(_GROUPS, _GROUPS.c.id == _POSTS.c.group_id)
-    )
-
-
-PostPage = tuple[list[Any], str | None]
+PostPage = tuple[list[PostRow], str | None]
 
 
 @cache
 def _query(kind: str, moderator: bool) -> DirectQuery:
-    return DirectQuery(_statement(kind, moderator))
+    return DirectQuery(_statement(kind, moderator), PostRow)
 
 
 @cache
 def _statement(kind: str, moderator: bool) -> Select[Any]:
     posts = _POSTS.c
     visible = permissions.visible_posts_rule(_VIEWER, moderator=moderator, model=posts)
-    stmt = feed_rows().where(visible, posts.id < bindparam("before", type_=BigInteger))
+    stmt = post_rows().where(visible, posts.id < bindparam("before", type_=BigInteger))
     if kind == "home":
         # Company-wide posts, posts of my groups, of people I follow and my own.
         followed = select(_FOLLOWS.followed_id).where(_FOLLOWS.follower_id == _VIEWER)

@@ -17,8 +17,9 @@ from app.activity import Activity
 from app.events import Event
 from app.notifications import service as notifications_service
 from app.notifications.models import Notification
-from app.posts.models import Comment, Post
-from app.posts.views import comment_views, post_views
+from app.posts import read
+from app.posts.models import Comment
+from app.posts.views import comment_views
 
 PER_VIEWER = {"my_reaction"}
 # Activities that change sockets' state without being sent (see hub.Hub.dispatch).
@@ -57,11 +58,10 @@ class EventBuilder:
 
 
 async def _build(session: AsyncSession, activities: Sequence[Activity]) -> list[Event]:
-    posts = await _posts(session, {pid for a in activities if (pid := _post_id(a)) is not None})
+    # Only posts still shown (neither deleted nor hidden) are read: the others produce no content event.
+    posts = await read.published_rows(session, [pid for a in activities if (pid := _post_id(a)) is not None])
     comments = await _comments(session, {a.comment_id for a in activities if a.type == "comment.created" and a.comment_id})
-    post_objects = {p.id: _dump(v) for p, v in zip(
-        posts.values(), await post_views(session, None, list(posts.values())), strict=True
-    )} if posts else {}
+    post_objects = {row.id: read.live_object(row) for row in posts.values()}
     comment_objects = {c.id: _dump(v) for c, v in zip(
         comments.values(), await comment_views(session, None, list(comments.values())), strict=True
     )} if comments else {}
@@ -80,11 +80,11 @@ async def _build(session: AsyncSession, activities: Sequence[Activity]) -> list[
 
 
 def _fields(
-    a: Activity, posts: dict[int, Post], post_objects: dict[int, dict[str, Any]],
+    a: Activity, posts: dict[int, read.PostRow], post_objects: dict[int, dict[str, Any]],
     comment_objects: dict[int, dict[str, Any]], notifications: dict[int, dict[str, Any]],
 ) -> dict[str, Any] | None:
     post = posts.get(_post_id(a) or 0)
-    shown = post is not None and post.deleted_at is None and post.hidden_at is None
+    shown = post is not None
     if a.type in ("post.created", "post.updated"):
         return {"post": post_objects[post.id]} if shown and post is not None else None
     if a.type == "post.deleted":
@@ -116,12 +116,6 @@ def _post_id(a: Activity) -> int | None:
         return a.post_id
     target = a.payload.get("target_post_id")
     return target if isinstance(target, int) else None
-
-
-async def _posts(session: AsyncSession, ids: set[int]) -> dict[int, Post]:
-    if not ids:
-        return {}
-    return {p.id: p for p in await session.scalars(select(Post).where(Post.id.in_(sorted(ids))))}
 
 
 async def _comments(session: AsyncSession, ids: set[int]) -> dict[int, Comment]:

@@ -1,13 +1,10 @@
-"""What post cards, comments and the composer need to render: API shapes plus the viewer's flags.
+"""Post cards from the read model (app.posts.read), comments and the composer, as pages show them.
 
-Pages build these with the same view functions as the API (`app.posts.views`); rules come from
-`app.permissions`, so templates only read flags (`can.edit`, `can.delete`) and never decide."""
+Rules come from `app.permissions`: templates only read flags and never decide."""
 
-import re
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
 from babel.dates import TIMEDELTA_UNITS, format_datetime, format_timedelta
@@ -15,22 +12,98 @@ from fastapi import Request
 from markupsafe import Markup, escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import permissions
+from app import permissions, slots
 from app.csrf import csrf_input
 from app.groups import service as groups_service
 from app.groups.cache import GroupCache
 from app.groups.schemas import GroupSummary
 from app.i18n import current_locale
-from app.lru import SizedLRU, strings_size
+from app.lru import SizedLRU
+from app.posts import read
 from app.posts.models import Comment, Post
+from app.posts.read import PostRow
 from app.posts.schemas import MAX_POST_BODY, MAX_TITLE
-from app.posts.views import comment_views, joined_post_views, mentions_key, post_mentions, post_views
+from app.posts.views import comment_views
+from app.runtime import CacheSpec
 from app.security import Actor
 from app.templating import environment, gettext
 
 RELATIVE_FOR_DAYS = 7
 MAX_DESTINATIONS = 100  # groups offered by the composer
 JUST_NOW_S = 45
+_TIMEDELTA_THRESHOLD = 0.85  # format_timedelta's default
+
+
+class TimeLabels:
+    """Babel's labels of times, kept by what their text depends on: a feed page formats forty, and Babel takes
+    longer than the rest of a card."""
+
+    MAX_RELATIVE = 4096  # a few hundred keys per language in practice
+
+    def __init__(self) -> None:
+        self._relative: dict[tuple[str, bool, str, int], str] = {}
+        self._absolute: SizedLRU = SizedLRU(8192, max_item=1)
+
+    def reset(self) -> None:
+        self._relative.clear()
+        self._absolute = SizedLRU(8192, max_item=1)
+
+    def relative(self, delta: timedelta, locale: str) -> str:
+        """Babel's `format_timedelta(delta, add_direction=True)`, kept by the direction and the unit and rounded
+        value Babel picks (the same steps as Babel)."""
+        seconds = delta.total_seconds()  # as Babel 2.19 counts them (microseconds included)
+        for unit, per_unit in TIMEDELTA_UNITS:
+            value = abs(seconds) / per_unit
+            if value >= _TIMEDELTA_THRESHOLD or unit == "second":
+                key = (locale, seconds >= 0, unit, round(max(1, value) if unit == "second" and value > 0 else value))
+                break
+        label = self._relative.get(key)
+        if label is None:
+            if len(self._relative) > self.MAX_RELATIVE:
+                self._relative.clear()
+            label = self._relative[key] = format_timedelta(delta, add_direction=True, locale=locale)
+        return label
+
+    def absolute(self, moment: datetime, locale: str, pattern: str) -> str:
+        """Dates do not change: kept least recently used first out."""
+        key = (moment, locale, pattern)
+        label = self._absolute.get(key)
+        if label is None:
+            label = format_datetime(moment, format=pattern, tzinfo=UTC, locale=locale)
+            self._absolute.put(key, label, 1)
+        return label  # type: ignore[return-value]
+
+    def label(self, moment: datetime, locale: str, now: datetime | None = None) -> str:
+        """"3 minutes ago" / "il y a 3 minutes" within RELATIVE_FOR_DAYS, then the date; empty for just now."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        delta = moment - (now or datetime.now(UTC))
+        if abs(delta.total_seconds()) < JUST_NOW_S:
+            return ""  # the template says "just now" in the page's language
+        if -delta.days < RELATIVE_FOR_DAYS:
+            return self.relative(delta, locale)
+        return self.absolute(moment, locale, "d MMM yyyy")
+
+    def when(self, moment: datetime | None) -> dict[str, str]:
+        """`datetime` attribute, a relative label (empty for just now), the full date."""
+        if moment is None:
+            return {"iso": "", "label": "", "full": ""}
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        locale = current_locale.get()
+        return {"iso": moment.isoformat(), "label": self.label(moment, locale),
+                "full": self.absolute(moment, locale, "medium") + " UTC"}
+
+
+TIME_LABELS = CacheSpec("time_labels", TimeLabels, "relative labels: cleared past 4,096; dates: least recently used "
+                        "out past 8,192")
+CARDS = CacheSpec("cards", lambda: SizedLRU(32 * 1024 * 1024, max_item=128 * 1024),
+                  "least recently used out past 32 M characters; keyed by language, heading level and everything a "
+                  "post shows to every viewer (`read.shared(row)`)")
+
+
+def labels(request: Request) -> TimeLabels:
+    return request.app.state.runtime.caches.get(TIME_LABELS)  # type: ignore[no-any-return]
 
 
 async def list_my_groups(session: AsyncSession, actor: Actor, cache: GroupCache | None = None) -> list[GroupSummary]:
@@ -38,121 +111,78 @@ async def list_my_groups(session: AsyncSession, actor: Actor, cache: GroupCache 
     return await groups_service.my_groups(session, actor, limit=MAX_DESTINATIONS, cache=cache)
 
 
-def when(moment: datetime | None) -> dict[str, str]:
-    """`datetime` attribute, a relative label ("3 minutes ago" / "il y a 3 minutes"; empty for just now), full date."""
-    if moment is None:
-        return {"iso": "", "label": "", "full": ""}
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    locale = current_locale.get()
-    return {"iso": moment.isoformat(), "label": time_label(moment, locale),
-            "full": _absolute(moment, locale, "medium") + " UTC"}
+_CARD_SLOTS = {name: Markup(slots.slot(name)) for name in (
+    "csrf", "next", "time", "react_state", "react_pressed", "manage", "post_id")}
 
 
-def time_label(moment: datetime, locale: str, now: datetime | None = None) -> str:
-    """"3 minutes ago" / "il y a 3 minutes" within RELATIVE_FOR_DAYS, then the date; empty for just now."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    delta = moment - (now or datetime.now(UTC))
-    if abs(delta.total_seconds()) < JUST_NOW_S:
-        return ""  # the template says "just now" in the page's language
-    if -delta.days < RELATIVE_FOR_DAYS:
-        return _relative(delta, locale)
-    return _absolute(moment, locale, "d MMM yyyy")
+def render_cards(request: Request, actor: Actor, rows: Sequence[PostRow], heading_level: int = 3) -> list[Markup]:
+    """The HTML of post cards (heading level 3 in feeds, 1 on the post page), from read-model rows.
 
-
-_TIMEDELTA_THRESHOLD = 0.85  # format_timedelta's default
-_relative_labels: dict[tuple[str, bool, str, int], str] = {}
-
-
-def _relative(delta: timedelta, locale: str) -> str:
-    """Babel's `format_timedelta(delta, add_direction=True)`, kept by what its text depends on: the direction, and
-    the unit and rounded value Babel picks (the same steps as Babel). Twenty cards took 0.4 ms to format."""
-    seconds = delta.total_seconds()  # as Babel 2.19 counts them (microseconds included)
-    for unit, per_unit in TIMEDELTA_UNITS:
-        value = abs(seconds) / per_unit
-        if value >= _TIMEDELTA_THRESHOLD or unit == "second":
-            key = (locale, seconds >= 0, unit, round(max(1, value) if unit == "second" and value > 0 else value))
-            break
-    label = _relative_labels.get(key)
-    if label is None:
-        if len(_relative_labels) > 4096:  # a few hundred keys per language in practice
-            _relative_labels.clear()
-        label = _relative_labels[key] = format_timedelta(delta, add_direction=True, locale=locale)
-    return label
-
-
-@lru_cache(maxsize=8192)
-def _absolute(moment: datetime, locale: str, pattern: str) -> str:
-    """Dates do not change: a feed page formats forty, and Babel takes longer than the rest of a card."""
-    return format_datetime(moment, format=pattern, tzinfo=UTC, locale=locale)
-
-
-# Stand-ins for what differs between two requests showing the same card: NUL cannot occur in stored text (input
-# with NUL is refused), and escaping leaves these unchanged.
-_CSRF, _NEXT, _TIME = "\x00csrf\x00", "\x00next\x00", "\x00time\x00"
-_STAND_INS = re.compile("(\x00(?:csrf|next|time)\x00)")
-CARD_CACHE_SIZE = 32 * 1024 * 1024  # characters per process: cards' HTML and the rows they were made from
-_card_cache = SizedLRU(CARD_CACHE_SIZE, max_item=128 * 1024)
-
-
-async def feed_cards(request: Request, session: AsyncSession, actor: Actor, rows: Sequence[Any]) -> list[Markup]:
-    """The HTML of a feed page's cards (heading level 3), from feed rows (app.feed.service).
-
-    Rendering twenty cards was most of a feed page's time. A card depends only on its row (the post, its author's
-    and group's names, topics, counts, the viewer's reaction), its mentions, the language, and three per-request
-    values filled in here: so each card's HTML is kept per process under all of those, least recently used first
-    out, and only cards not seen before are built and rendered."""
+    Rendering twenty cards was most of a feed page's time. A card's HTML is kept per process under the language,
+    the heading level and `read.shared(row)`, split at its slots; only cards not seen before are rendered, and
+    each request fills in the slots: its CSRF field and path, the relative time, and the viewer's reaction and
+    controls (`post_flags`)."""
     if not rows:
         return []
-    mentions = await post_mentions(session, rows)
+    runtime = request.app.state.runtime
+    kept, time_labels = runtime.caches.get(CARDS), runtime.caches.get(TIME_LABELS)
     env = environment(request.app.state.settings.FRONTEND_DIR)
     locale = current_locale.get()
-    keys = [(id(env), locale, tuple(row), mentions_key(mentions.get(row.id))) for row in rows]
+    keys = [(id(env), locale, heading_level, read.shared(row)) for row in rows]
     # By position, not by key: each lookup of a key hashes and compares a whole row again.
-    parts_of: list[list[str] | None] = [_card_cache.get(key) for key in keys]  # type: ignore[misc]
+    parts_of: list[list[str] | None] = [kept.get(key) for key in keys]
     missing = [i for i, parts in enumerate(parts_of) if parts is None]
     if missing:
         macro = env.get_template("posts/_card_macro.html").module.post_card  # type: ignore[attr-defined]
-        views = joined_post_views([rows[i] for i in missing], mentions)
-        for i, view in zip(missing, views, strict=True):
-            row = rows[i]
-            card = {"post": view, "can": post_flags(actor, row), "at": when(view.created_at),
-                    "edited": when(view.edited_at)}
-            html = str(macro(card, 3, Markup(_CSRF), _NEXT, _TIME))
-            # Kept split at its stand-ins: joining the pieces with this request's values is cheaper than three
-            # replaces, each reading the whole card.
-            parts_of[i] = parts = _STAND_INS.split(html)
-            _card_cache.put(keys[i], parts, len(html) + strings_size(keys[i][2]))
+        for i in missing:
+            view = read.to_api(rows[i]._replace(my_reaction=None))
+            card = {"post": view, "at": time_labels.when(view.created_at), "edited": time_labels.when(view.edited_at)}
+            html = str(macro(card, heading_level, _CARD_SLOTS))
+            parts_of[i] = parts = slots.split(html)
+            kept.put(keys[i], parts, len(html) + slots.strings_size(keys[i][3]))
     now = datetime.now(UTC)
-    values = {_CSRF: str(csrf_input(request)), _NEXT: str(escape(request.url.path)), _TIME: ""}
+    values = {"csrf": str(csrf_input(request)), "next": str(escape(request.url.path))}
+    just_now = gettext(request, "just now")
     out = []
     for parts, row in zip(parts_of, rows, strict=True):
-        values[_TIME] = str(escape(time_label(row.created_at, locale, now) or gettext(request, "just now")))
-        out.append(Markup("".join([values[part] if i % 2 else part for i, part in enumerate(parts)])))
+        values["time"] = str(escape(time_labels.label(row.created_at, locale, now) or just_now))
+        values["react_state"], values["react_pressed"] = ("off", "true") if row.my_reaction else ("on", "false")
+        flags = post_flags(actor, row)
+        values["manage"] = _manage(request, env, locale, flags, row.id, values) if any(flags.values()) else ""
+        out.append(Markup(slots.join(parts, values)))  # type: ignore[arg-type]
     return out
 
 
-def post_flags(actor: Actor, post: Post) -> dict[str, bool]:
+def _manage(request: Request, env: Any, locale: str, flags: dict[str, bool], post_id: int,
+            values: dict[str, str]) -> str:
+    """The viewer's controls of one post: kept per language and flags, the post's id a slot."""
+    kept = request.app.state.runtime.caches.get(CARDS)
+    key = (id(env), locale, "manage", flags["edit"], flags["delete"])
+    parts = kept.get(key)
+    if parts is None:
+        macro = env.get_template("posts/_card_macro.html").module.post_manage  # type: ignore[attr-defined]
+        html = str(macro(flags["edit"], flags["delete"], _CARD_SLOTS))
+        parts = slots.split(html)
+        kept.put(key, parts, len(html))
+    return slots.join(parts, {**values, "post_id": str(post_id)})
+
+
+def post_flags(actor: Actor, post: Post | PostRow) -> dict[str, bool]:
     return {"edit": permissions.can_edit_post(actor, post), "delete": permissions.can_delete_post(actor, post)}
 
 
-async def post_cards(session: AsyncSession, actor: Actor, posts: Sequence[Any]) -> list[dict[str, Any]]:
-    """One dict per visible post (Post objects or feed rows): `post` (PostRead), `can` (flags) and `at` / `edited` (times)."""
-    views = await post_views(session, actor, posts)
-    return [
-        {"post": view, "can": post_flags(actor, post), "at": when(view.created_at), "edited": when(view.edited_at)}
-        for view, post in zip(views, posts, strict=True)
-    ]
+async def post_card(request: Request, actor: Actor, row: PostRow) -> dict[str, Any]:
+    """The post page's head: its card's HTML (heading level 1) and its API shape (title, counts)."""
+    return {"post": read.to_api(row), "html": render_cards(request, actor, [row], 1)[0]}
 
 
 async def comment_items(
-    session: AsyncSession, actor: Actor, post: Post, comments: Sequence[Comment]
+    session: AsyncSession, actor: Actor, post: Post, comments: Sequence[Comment], time_labels: TimeLabels
 ) -> list[dict[str, Any]]:
     """Top-level comments oldest first, each with its replies (one level): `comment`, `can_delete`, `replies`."""
     views = await comment_views(session, actor, comments)
     items = {
-        view.id: {"comment": view, "at": when(view.created_at), "replies": [],
+        view.id: {"comment": view, "at": time_labels.when(view.created_at), "replies": [],
                   "can_delete": permissions.can_delete_comment(actor, view.author.id, post)}
         for view in views
     }

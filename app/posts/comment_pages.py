@@ -16,7 +16,7 @@ from app.errors import Invalid
 from app.posts import comments as comments_service
 from app.posts import reactions
 from app.posts import service as posts_service
-from app.posts.cards import when
+from app.posts.cards import labels
 from app.posts.pages import render_post_page
 from app.posts.schemas import MAX_COMMENT_BODY, CommentCreate, ReactionState
 from app.posts.views import comment_view
@@ -90,6 +90,6 @@ async def comment_fragment(request: Request, comment_id: Id, actor: PageActor, s
     """One comment as the post page shows it, for live updates (404 when the viewer may not see it)."""
     comment, post = await comments_service.access_comment(session, actor, comment_id)
     view = await comment_view(session, actor, comment)
-    item: dict[str, Any] = {"comment": view, "at": when(view.created_at), "replies": [],
+    item: dict[str, Any] = {"comment": view, "at": labels(request).when(view.created_at), "replies": [],
                             "can_delete": permissions.can_delete_comment(actor, comment.author_id, post)}
     return render(request, "posts/_comment.html", {"item": item, "post_id": post.id, "max_comment": MAX_COMMENT_BODY})

@@ -14,8 +14,9 @@ from app.db import SessionDep
 from app.deps import Id, LimiterDep, SettingsDep
 from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from app.posts import comments as comments_service
+from app.posts import read
 from app.posts import service as posts_service
-from app.posts.cards import comment_items, composer, post_cards
+from app.posts.cards import comment_items, composer, labels, post_card, render_cards
 from app.posts.models import Post
 from app.posts.schemas import MAX_COMMENT_BODY, MAX_POST_BODY, MAX_TITLE, PostCreate, PostUpdate
 from app.security import Actor
@@ -113,9 +114,12 @@ async def render_post_page(
         comments += batch
         if cursor is None:
             break
+    row = await read.visible_row(session, actor, post.id)
+    if row is None:  # deleted or hidden between the two reads
+        raise NotFound()
     return render(request, "posts/page.html", {
-        "card": (await post_cards(session, actor, [post]))[0],
-        "threads": await comment_items(session, actor, post, comments),
+        "card": await post_card(request, actor, row),
+        "threads": await comment_items(session, actor, post, comments, labels(request)),
         "comment_values": comment_values or {}, "comment_errors": comment_errors or {},
         "max_comment": MAX_COMMENT_BODY, "post_id": post.id,
     }, status_code=status)
@@ -163,7 +167,8 @@ async def delete(request: Request, post_id: Id, _csrf: CsrfProtected, actor: Pag
 @pages.get("/fragments/posts/{post_id}")
 async def post_fragment(request: Request, post_id: Id, actor: PageActor, session: SessionDep) -> Response:
     """One card as the feed shows it, for live updates (404 when the viewer may not see the post)."""
-    post = await posts_service.access_post(session, actor, post_id)
-    card = (await post_cards(session, actor, [post]))[0]
-    return render(request, "posts/_card.html", {"card": card, "heading_level": 3})
+    row = await read.visible_row(session, actor, post_id)
+    if row is None:
+        raise NotFound()
+    return render(request, "posts/_card.html", {"card_html": render_cards(request, actor, [row])[0]})
 

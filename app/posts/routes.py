@@ -8,6 +8,7 @@ from app.db import SessionDep
 from app.deps import Cursor, Id, Limit, LimiterDep, SettingsDep
 from app.posts import comments, reactions, service
 from app.posts.mentions import MAX_SUGGESTIONS, suggest_mentions
+from app.posts.read import api_view, created_view
 from app.posts.schemas import (
     CommentCreate,
     CommentRead,
@@ -17,7 +18,7 @@ from app.posts.schemas import (
     ReactionSet,
     ReactionState,
 )
-from app.posts.views import comment_view, comment_views, new_post_view, post_view
+from app.posts.views import comment_view, comment_views
 from app.schemas import Page, SafeStr
 from app.security import CurrentActor
 from app.users.schemas import UserSummary
@@ -37,18 +38,19 @@ async def create_post(
     )
     if not created:
         response.status_code = 200  # a replayed Idempotency-Key: the first post, not a new one
-        return await post_view(session, actor, post)
-    return await new_post_view(session, actor, post)
+        return await api_view(session, actor, post.id)
+    return await created_view(session, actor, post)
 
 
 @router.get("/posts/{post_id}", response_model=PostRead)
 async def get_post(post_id: Id, session: SessionDep, actor: CurrentActor) -> PostRead:
-    return await post_view(session, actor, await service.access_post(session, actor, post_id))
+    return await api_view(session, actor, post_id)
 
 
 @router.patch("/posts/{post_id}", response_model=PostRead)
 async def update_post(post_id: Id, data: PostUpdate, session: SessionDep, actor: CurrentActor) -> PostRead:
-    return await post_view(session, actor, await service.update_post(session, actor, post_id, data))
+    post = await service.update_post(session, actor, post_id, data)
+    return await api_view(session, actor, post.id)
 
 
 @router.delete("/posts/{post_id}", status_code=204)

@@ -18,8 +18,8 @@ from app.posts import idempotency
 from app.posts.insert import insert_post
 from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
 from app.posts.models import Post, PostMention, PostTopic
+from app.posts.read import NewPostRefs
 from app.posts.schemas import PostCreate, PostUpdate
-from app.posts.views import NewPostRefs
 from app.ratelimit import Limiter
 from app.security import Actor
 from app.users.models import User
@@ -69,7 +69,7 @@ async def create_post(
         activity_values("post.created", actor_id=actor.user_id, group_id=data.group_id,
                         payload={"kind": data.kind, "mentions": [m.id for m in mentioned]}),
     )
-    # What the new post's view needs and this request already knows (app.posts.views.new_post_view).
+    # What the new post's view needs and this request already knows (app.posts.read.created_view).
     session.info.setdefault("new_post_refs", {})[post.id] = NewPostRefs(
         sorted(parsed.topics), sorted(mentioned, key=lambda m: m.handle), group)
     if idempotency_key is not None:

@@ -15,6 +15,7 @@ from app import permissions
 from app.config import Settings
 from app.errors import Invalid, Unavailable
 from app.groups.models import Group
+from app.posts import read
 from app.posts.models import Comment, Post
 from app.ratelimit import Limiter, enforce
 from app.schemas import cursor_int, decode_cursor, encode_cursor
@@ -171,11 +172,8 @@ async def _materialize(
         ids.setdefault(hit.kind, []).append(hit.id)
     found: dict[tuple[str, int], tuple[str, str, str]] = {}
     if ids["post"]:
-        for post in await session.scalars(
-            select(Post).where(Post.id.in_(ids["post"]), permissions.visible_posts(actor))
-        ):
-            found[("post", post.id)] = (post.title or plain_title(post.body), snippet(post.body, stems),
-                                        f"/posts/{post.id}")
+        for row in (await read.visible_rows(session, actor, ids["post"])).values():
+            found[("post", row.id)] = read.search_result(row, lambda text: snippet(text, stems))
     if ids["comment"]:
         rows = await session.execute(
             select(Comment, Post).join(Post, Post.id == Comment.post_id)
