@@ -25,7 +25,7 @@ class DirectQuery:
         names = list(statement.selected_columns.keys())
         if row_type is not None and list(row_type._fields) != names:
             raise TypeError(f"{row_type.__name__} does not declare the statement's columns: {names}")
-        self.row_type: type[tuple[Any, ...]] = row_type or namedtuple("Row", names)  # type: ignore[misc]
+        self.row_type: type[tuple[Any, ...]] = row_type or namedtuple("Row", names)
         self._compiled: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
 
     async def rows(self, session: AsyncSession, params: dict[str, Any]) -> list[Any]:
@@ -62,5 +62,5 @@ async def _driver_connection(session: AsyncSession) -> Any:
         return kept[1]
     conn = await session.connection()
     raw = (await conn.get_raw_connection()).driver_connection if conn.dialect.name == "postgresql" else None
-    session.info[_DRIVER] = (weakref.ref(session.sync_session.get_transaction()), raw)  # type: ignore[arg-type]
+    session.info[_DRIVER] = (weakref.ref(session.sync_session.get_transaction()), raw)
     return raw

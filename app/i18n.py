@@ -31,7 +31,7 @@ def translations(directory: Path, locale: str) -> NullTranslations:
 def negotiate(preferred: str | None, accept_language: str | None) -> str:
     """The member's setting, else the browser's Accept-Language, else English."""
     if preferred in LOCALES:
-        return preferred  # type: ignore[return-value]
+        return preferred
     for lang, _q in _parse_accept_language(accept_language or ""):
         base = lang.split("-")[0].lower()
         if base in LOCALES:

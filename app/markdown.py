@@ -58,7 +58,7 @@ def _refs_rule(state: StateCore) -> None:
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
-        block.children = _split_children(block.children, state.env)
+        block.children = _split_children(block.children, state.env)  # type: ignore[arg-type]
 
 
 def _split_children(children: list[Token], env: dict[str, Any]) -> list[Token]:

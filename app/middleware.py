@@ -118,5 +118,7 @@ class _IsalResponder(GZipResponder):
     @property
     def compressor(self) -> Any:
         if self._compressor is None:
-            self._compressor = isal_zlib.compressobj(self.compresslevel, isal_zlib.DEFLATED, 16 + isal_zlib.MAX_WBITS)
+            # ISA-L's compressor has zlib's interface, not its class (Starlette declares zlib's).
+            self._compressor = isal_zlib.compressobj(  # type: ignore[assignment]
+                self.compresslevel, isal_zlib.DEFLATED, 16 + isal_zlib.MAX_WBITS)
         return self._compressor

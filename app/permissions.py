@@ -1,6 +1,6 @@
 """Every access rule and the one visibility filter: the only place that decides who may do what."""
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, ColumnElement, Select, and_, or_, select
 
@@ -71,11 +71,21 @@ def can_view_post(actor: Actor, post: Post) -> bool:
     return can_read_group_content(actor, post.group_id)
 
 
-def can_edit_post(actor: Actor, post: Post) -> bool:
+class PostFacts(Protocol):
+    """What the rules read of a post: a `Post`, or a row of the read model (app.posts.read.PostRow)."""
+
+    @property
+    def author_id(self) -> int: ...
+
+    @property
+    def group_id(self) -> int | None: ...
+
+
+def can_edit_post(actor: Actor, post: PostFacts) -> bool:
     return post.author_id == actor.user_id
 
 
-def can_delete_post(actor: Actor, post: Post) -> bool:
+def can_delete_post(actor: Actor, post: PostFacts) -> bool:
     if post.author_id == actor.user_id:
         return True
     if post.group_id is not None and is_group_animator(actor, post.group_id):

@@ -163,10 +163,10 @@ async def create_groups(session: AsyncSession, community: Community) -> None:
                 joined.add(user.id)
                 await add_member(session, community, spec.key, user)
         for key in spec.pending:
-            user = community.users.get(key)
-            if user is not None and user.id not in joined:
-                joined.add(user.id)
-                await groups_service.join(session, await actor_for(session, user), group.id)
+            pending = community.users.get(key)
+            if pending is not None and pending.id not in joined:
+                joined.add(pending.id)
+                await groups_service.join(session, await actor_for(session, pending), group.id)
     community.counts["groups"] = len(community.groups)
 
 

@@ -100,7 +100,8 @@ async def topic_feed(
 async def _page(session: AsyncSession, actor: Actor, kind: str, key: object, cursor: str | None, limit: int) -> PostPage:
     """Newest first; the cursor is the last id seen, so posts added meanwhile never shift a page."""
     before = cursor_id(cursor)
-    params = {"viewer": actor.user_id, "before": MAX_ID if before is None else before, "limit": limit + 1}
+    params: dict[str, object] = {"viewer": actor.user_id, "before": MAX_ID if before is None else before,
+                                 "limit": limit + 1}
     if key is not None:
         params["key"] = key
     posts = await _query(kind, actor.is_moderator).rows(session, params)

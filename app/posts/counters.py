@@ -17,7 +17,7 @@ async def add(session: AsyncSession, model: Any, row_id: int, column: str, delta
         .returning(attribute)
         .execution_options(synchronize_session=False)
     )
-    loaded = session.identity_map.get(session.identity_key(model, row_id))  # type: ignore[arg-type]
+    loaded = session.identity_map.get(session.identity_key(model, row_id))
     if loaded is not None and value is not None:
         set_committed_value(loaded, column, value)
     return int(value or 0)

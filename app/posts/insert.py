@@ -28,7 +28,7 @@ async def insert_post(session: AsyncSession, values: dict[str, Any], topics: lis
     if session.get_bind().dialect.name == "postgresql":
         params = {**values, **{f"activity_{name}": activity[name] for name in _ACTIVITY_COLUMNS},
                   "topics": topics, "mentioned": mentioned}
-        post_id = int(await session.scalar(_statement(bool(topics), bool(mentioned)), params))  # type: ignore[arg-type]
+        post_id = int(await session.scalar(_statement(bool(topics), bool(mentioned)), params))
     else:
         post_id = int(await session.scalar(insert(Post).returning(Post.id), values))  # type: ignore[arg-type]
         if topics:

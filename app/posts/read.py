@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, Select, Text, bindparam, func, select
+from sqlalchemy import BigInteger, BindParameter, Select, Text, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -128,7 +128,7 @@ def post_rows() -> Select[Any]:
 
 
 # Loading by ids. Built once (statements cost more to build than to run); the ids are an expanding parameter.
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _BY_IDS = {
     moderator: post_rows().where(
         _POSTS.c.id.in_(_IDS), permissions.visible_posts_rule(VIEWER, moderator=moderator, model=_POSTS.c))

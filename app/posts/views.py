@@ -7,7 +7,7 @@ These functions do not check visibility: callers pass only what the viewer may s
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.posts.models import Comment, Reaction
@@ -52,7 +52,7 @@ async def comment_view(session: AsyncSession, actor: Actor | None, comment: Comm
 # Built once (Core tables, expanding parameters): every page runs some of these. Building them per request also
 # left reference cycles (SQLAlchemy's bound parameters) for the garbage collector: after a few thousand post pages,
 # these made every other request a quarter slower until a full collection.
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 _USER_SUMMARIES = select(*(User.__table__.c[n] for n in ("id", "handle", "display_name", "title"))).where(
     User.__table__.c.id.in_(_IDS))
 _REACTIONS = Reaction.__table__.c
