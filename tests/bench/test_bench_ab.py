@@ -1,6 +1,8 @@
 """The A/B harness's pure parts: reading bench.load's JSON, medians, ratios, verdicts, the report, and the probe
 that tells which tree each process imported `app` from."""
 
+import dataclasses
+import json
 import os
 import subprocess
 import sys
@@ -129,8 +131,22 @@ class TestReport:
         assert "| 2 | new → old | 1,020 | 42.0 | 930 | 48.0 | 2.00 | 2.00 | 21.0 | 24.0 |" in lines
         assert "| median | | 1,010 | 41.0 | 940 | 46.0 | 2.00 | 2.00 | 20.5 | 23.0 |" in lines
         assert any(line.startswith("new/old of the medians: req/s 0.931 (≥ 0.90: PASS)") for line in lines)
-        assert lines[-1] == ("| group feed JSON | 1,010 | 940 | 0.931 | yes | 41.0 | 46.0 | met | met | PASS |")
+        assert lines[-1] == "| group feed JSON | 1,010 | 940 | 0.931 | yes | 41.0 | 46.0 | met | met | 1.000 | PASS |"
+        busy = ab.report([dataclasses.replace(run("old", 1, 1000, 40), loadavg="1.5 → 2.0")], ["group feed JSON"])[0]
+        assert busy.splitlines()[-1].startswith("warning: the machine was busy before 1 of 1 runs")
         assert [v.passed for v in verdicts] == [True]
+
+
+    def test_runs_read_back_from_their_file(self) -> None:
+        run = Run("new", 2, 7000.0, {"create post": Sample(600, 70, errors=1, cpu_ms=2.5, at_rate=150,
+                                                            at_rate_p99_ms=12)}, "0.5 → 1.0", "50 → 51")
+        saved = json.loads(json.dumps([{"side": run.side, "round": run.round, "ceiling": run.ceiling,
+                                        "loadavg": run.loadavg, "loop_ms": run.loop_ms,
+                                        "samples": {n: s.__dict__ for n, s in run.samples.items()}}]))
+        assert ab.load_runs(saved) == [run]
+
+    def test_busy_runs(self) -> None:
+        assert ab.busy_start("1.00 → 0.20") and not ab.busy_start("0.99 → 3.00") and not ab.busy_start("? → ?")
 
 
 class TestProbe:
