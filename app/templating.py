@@ -85,7 +85,7 @@ def fragment(request: Request, template: str, context: dict[str, Any], *, slots:
     NUL is refused)."""
     from app import csrf
 
-    env = environment(request.app.state.settings.FRONTEND_DIR)
+    env = environment(request.app.state.runtime.settings.FRONTEND_DIR)
     key = (id(env), template, current_locale.get(), freeze(context))
     parts = cast(list[str] | None, _fragments.get(key))
     if parts is None:
@@ -121,7 +121,7 @@ def slot(name: str) -> str:
 
 def gettext(request: Request, message: str, **variables: Any) -> str:
     """Translate a message for the current request outside templates (flash messages)."""
-    tr_dir = request.app.state.settings.FRONTEND_DIR / "translations"
+    tr_dir = request.app.state.runtime.settings.FRONTEND_DIR / "translations"
     text = translations(tr_dir, current_locale.get()).gettext(message)
     return text % variables if variables else text
 
@@ -142,23 +142,20 @@ def render(
     actor = getattr(request.state, "actor", None)
     if getattr(request.state, "locale", None) is None:
         use_locale(request, actor)  # error pages rendered before any page dependency ran
-    env = environment(request.app.state.settings.FRONTEND_DIR)
+    env = environment(request.app.state.runtime.settings.FRONTEND_DIR)
     flashes = read_flash(request)
     base: dict[str, Any] = {
         "request": request, "locale": current_locale.get(), "actor": actor, "flashes": flashes,
         "csrf_input": lambda: csrf.csrf_input(request), "current_path": request.url.path,
         "live_since": getattr(request.state, "live_since", None),
     }
-    extra = getattr(request.state, "template_context", None)
-    if extra:
-        base.update(extra)
     base.update(context or {})
     base["here"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")  # the language switch's
     if actor is not None:
         base["member_header"], base["live_config"] = _member_shell(request, actor, base)
     if slots is None:
         html = env.get_template(template).render(base)
-    elif actor is not None and not flashes and not extra:
+    elif actor is not None and not flashes:
         html = fragment(request, template, {
             **(context or {}), "locale": base["locale"], "actor": True, "flashes": [],
             "current_path": base["current_path"], "here": slot("here"),

@@ -18,11 +18,11 @@ from app.groups import service as groups_service
 from app.groups.cache import GroupCache
 from app.groups.models import Group
 from app.markdown import normalize_topic
+from app.permissions import Actor
 from app.posts.models import Post, PostTopic, Reaction
 from app.posts.schemas import MAX_ID, cursor_id
 from app.posts.views import mention_list
 from app.schemas import encode_cursor
-from app.security import Actor
 from app.users import service as users_service
 from app.users.models import Follow, User
 
@@ -87,11 +87,11 @@ async def home_feed(session: AsyncSession, actor: Actor, *, cursor: str | None =
 
 
 async def group_feed(
-    session: AsyncSession, actor: Actor, group_id: int, *, cursor: str | None = None, limit: int = 20,
-    cache: GroupCache | None = None,
+    session: AsyncSession, actor: Actor, group_id: int, cache: GroupCache, *, cursor: str | None = None,
+    limit: int = 20,
 ) -> PostPage:
-    """A group's posts; a private or secret group's only for its members (404 otherwise). With the application's
-    `cache` (a request's actor), the group is checked from its cached summary instead of a query."""
+    """A group's posts; a private or secret group's only for its members (404 otherwise). The group is checked from
+    the runtime's `cache` (app.groups.service.visible_group)."""
     group = await groups_service.visible_group(session, actor, group_id, cache)
     if not permissions.can_read_group_content(actor, group.id):
         raise NotFound()

@@ -11,14 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import permissions
 from app.csrf import CsrfProtected
 from app.db import SessionDep
-from app.deps import Id, LimiterDep, SettingsDep
+from app.deps import Id, RuntimeDep
 from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from app.groups.cache import GROUPS
+from app.groups.schemas import GroupSummary
+from app.permissions import Actor
 from app.posts import comments as comments_service
 from app.posts import service as posts_service
-from app.posts.cards import comment_items, composer, post_cards
+from app.posts.cards import comment_items, composer, list_my_groups, post_cards
 from app.posts.models import Post
 from app.posts.schemas import MAX_COMMENT_BODY, MAX_POST_BODY, MAX_TITLE, PostCreate, PostUpdate
-from app.security import Actor
+from app.runtime import runtime_of
 from app.templating import render
 from app.web.common import N_, PageActor, field_errors, form_text, redirect, safe_next
 
@@ -35,14 +38,13 @@ async def new_post(request: Request, actor: PageActor, session: SessionDep) -> R
     """The composer alone (also where a refused post comes back with what was typed)."""
     group = request.query_params.get("group", "")
     group_id = int(group) if group.isdigit() and len(group) < 19 else None
-    ctx = await composer(session, actor, group_id=group_id, next_path="/")
+    ctx = await composer(session, actor, group_id=group_id, next_path="/", my_groups=_my_groups(request, actor))
     return render(request, "posts/new.html", {"composer": ctx})
 
 
 @pages.post("/posts")
 async def create_post(
-    request: Request, _csrf: CsrfProtected, actor: PageActor, session: SessionDep, settings: SettingsDep,
-    limiter: LimiterDep,
+    request: Request, _csrf: CsrfProtected, actor: PageActor, session: SessionDep, runtime: RuntimeDep,
 ) -> Response:
     form = await request.form()
     values = {name: form_text(form, name, limit) for name, limit in COMPOSER_FIELDS.items()}
@@ -59,9 +61,7 @@ async def create_post(
             errors["body"] = N_("Write your message before publishing.")
         return await _composer_again(request, session, actor, values, next_path, errors=errors, status=422)
     try:
-        post, created = await posts_service.create_post(
-            session, actor, data, settings=settings, limiter=limiter, idempotency_key=key,
-            groups=request.app.state.group_cache)
+        post, created = await posts_service.create_post(session, runtime, actor, data, idempotency_key=key)
     except (RateLimited, Conflict, Forbidden, NotFound, Invalid) as exc:
         # A refused post leaves nothing behind, not even its Idempotency-Key claim: the page answers 4xx
         # instead of raising, so the unit of work would commit it. (Not a savepoint: on SQLite one opened
@@ -72,6 +72,10 @@ async def create_post(
                                      headers=exc.headers if isinstance(exc, RateLimited) else None)
     flash = N_("Your post is published.") if created else N_("This post was already published.")
     return redirect(request, f"{next_path}#post-{post.id}", flash=flash)
+
+
+def _my_groups(request: Request, actor: Actor) -> list[GroupSummary]:
+    return list_my_groups(actor, runtime_of(request).caches.get(GROUPS))
 
 
 def _refusal(exc: Exception) -> tuple[str, int]:
@@ -91,7 +95,8 @@ async def _composer_again(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The composer with what was typed, a message, and a fresh Idempotency-Key (nothing was published)."""
-    ctx = await composer(session, actor, values=values, errors=errors, message=message, next_path=next_path)
+    ctx = await composer(session, actor, values=values, errors=errors, message=message, next_path=next_path,
+                         my_groups=_my_groups(request, actor))
     return render(request, "posts/new.html", {"composer": ctx}, status_code=status, headers=headers)
 
 

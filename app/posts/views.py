@@ -15,9 +15,9 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.groups.models import Group
 from app.groups.schemas import GroupSummary
+from app.permissions import Actor
 from app.posts.models import Comment, Post, PostMention, PostTopic, Reaction
 from app.posts.schemas import CommentRead, PostRead
-from app.security import Actor
 from app.users.models import User
 from app.users.schemas import UserSummary
 
