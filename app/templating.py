@@ -188,14 +188,13 @@ def _section(path: str) -> str:
 def _member_shell(request: Request, actor: Any, page: dict[str, Any]) -> tuple[Markup, Markup]:
     """The signed-in member's header (navigation, search box, notification bell, member menu) and live-update
     settings, kept as fragments: rendering them took half of a feed page's template time, and they change only with
-    the member's name, groups, language and the page's section."""
+    the member's name, language and the page's section."""
     header = fragment(request, "_member_header.html", {
         "me": {"user_id": actor.user_id, "display_name": actor.display_name, "handle": actor.handle,
                "is_admin": actor.is_admin},
         "section": _section(request.url.path), "locale": page["locale"], "here": slot("here"), "search_q": slot("q"),
     }, slots={"here": page["here"], "q": page.get("search_q") or ""})
     since = page.get("live_since")
-    live = fragment(request, "live/_config.html",
-                    {"live_since": slot("since"), "member_groups": sorted(actor.member_group_ids)},
+    live = fragment(request, "live/_config.html", {"live_since": slot("since")},
                     slots={"since": "" if since is None else str(since)})
     return header, live

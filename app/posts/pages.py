@@ -1,9 +1,9 @@
 """Post pages: publish from the composer (works without JavaScript), a post with its comments, edit, delete,
 and the card fragment live updates insert. Every handler calls `app.posts.service`, as the API does."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,8 +13,10 @@ from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Id, RuntimeDep
 from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from app.feed import service as feed_service
 from app.groups.cache import GROUPS
 from app.groups.schemas import GroupSummary
+from app.markdown import normalize_topic
 from app.permissions import Actor
 from app.posts import comments as comments_service
 from app.posts import service as posts_service
@@ -150,6 +152,19 @@ async def edit(request: Request, post_id: Id, _csrf: CsrfProtected, actor: PageA
     return redirect(request, f"/posts/{post.id}", flash=N_("Your post is updated."))
 
 
+def _feed_key(feed: str) -> tuple[str, int | str | None]:
+    """`home`, `group:ID`, `member:ID` or `topic:NAME` as (kind, key); 404 for anything else."""
+    kind, _, key = feed.partition(":")
+    if kind == "home" and not key:
+        return kind, None
+    if kind in ("group", "member") and key.isascii() and key.isdigit() and len(key) < 19:
+        return kind, int(key)
+    topic = normalize_topic(key) if kind == "topic" else None
+    if topic is not None:
+        return kind, topic
+    raise NotFound()
+
+
 async def _editable(session: AsyncSession, actor: Actor, post_id: int) -> Post:
     post = await posts_service.access_post(session, actor, post_id)
     permissions.require(permissions.can_edit_post(actor, post), N_("Only the author can edit this post"))
@@ -166,8 +181,17 @@ async def delete(request: Request, post_id: Id, _csrf: CsrfProtected, actor: Pag
 
 
 @pages.get("/fragments/posts/{post_id}")
-async def post_fragment(request: Request, post_id: Id, actor: PageActor, session: SessionDep) -> Response:
-    """One card as the feed shows it, for live updates (404 when the viewer may not see the post)."""
+async def post_fragment(
+    request: Request, post_id: Id, actor: PageActor, session: SessionDep,
+    feed: Annotated[str | None, Query(max_length=80)] = None,
+) -> Response:
+    """One card as the feed shows it, for live updates (404 when the viewer may not see the post).
+
+    With `feed` (`home`, `group:ID`, `member:ID`, `topic:NAME`: the page's `data-feed`), only when the post is in
+    that feed for this viewer, by the feed's own rule (app.feed.service.in_feed); 204 otherwise, whether or not the
+    viewer may see the post. live.js asks before announcing a new post: the page never decides it."""
+    if feed is not None and not await feed_service.in_feed(session, actor, *_feed_key(feed), post_id):
+        return Response(status_code=204)
     post = await posts_service.access_post(session, actor, post_id)
     card = (await post_cards(session, actor, [post]))[0]
     return render(request, "posts/_card.html", {"card": card, "heading_level": 3})
