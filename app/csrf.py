@@ -12,26 +12,35 @@ from fastapi import Depends, Request
 from markupsafe import Markup, escape
 
 from app.errors import Forbidden
+from app.runtime import CacheSpec, runtime_of
 
 COOKIE_NAME = "ruche_csrf"
 FIELD_NAME = "csrf_token"
 MAX_COOKIE = 100
+MAX_SIGNED = 4096  # browsers of the members using this process lately
 
 
-_SIGNED: dict[tuple[str, str], str] = {}
-_SIGNED_MAX = 4096  # browsers of the members using this process lately
+class SignedCookies(dict[tuple[str, str], str]):
+    """HMACs of CSRF cookies by (key, cookie)."""
+
+    def reset(self) -> None:
+        self.clear()
+
+
+SIGNED_COOKIES = CacheSpec("csrf_signatures", SignedCookies, f"all dropped once {MAX_SIGNED} are kept")
 
 
 def _sign(request: Request, value: str) -> str:
     """HMAC of a CSRF cookie, kept per cookie: a browser sends the same cookie with each page it loads."""
-    key = request.app.state.settings.secret_key()
-    signed = _SIGNED.get((key, value))
+    runtime = runtime_of(request)
+    key, signatures = runtime.settings.secret_key(), runtime.caches.get(SIGNED_COOKIES)
+    signed = signatures.get((key, value))
     if signed is None:
         signed = hmac.new(key.encode(), b"csrf:" + value.encode(), hashlib.sha256).hexdigest()
         if len(value) <= MAX_COOKIE:  # what a form's sender puts in its cookie is not kept
-            if len(_SIGNED) >= _SIGNED_MAX:
-                _SIGNED.clear()
-            _SIGNED[(key, value)] = signed
+            if len(signatures) >= MAX_SIGNED:
+                signatures.clear()
+            signatures[(key, value)] = signed
     return signed
 
 
@@ -68,7 +77,7 @@ def apply_cookie(request: Request, response: object) -> None:
     new = getattr(request.state, "csrf_new_cookie", None)
     if new is None or not hasattr(response, "set_cookie"):
         return
-    secure = bool((request.app.state.settings.BASE_URL or "").startswith("https://"))
+    secure = bool((runtime_of(request).settings.BASE_URL or "").startswith("https://"))
     response.set_cookie(COOKIE_NAME, new, httponly=True, samesite="lax", secure=secure, path="/")
 
 

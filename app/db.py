@@ -123,7 +123,7 @@ READ_METHODS = ("GET", "HEAD")
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.sessionmaker() as session:
+    async with request.app.state.runtime.sessionmaker() as session:
         autocommit = (request.method in READ_METHODS and session.bind is not None
                       and session.bind.dialect.name == "postgresql")
         if autocommit:

@@ -7,23 +7,28 @@ from fastapi import Depends, Path, Query, Request
 
 from app.config import Settings
 from app.ratelimit import Limiter, enforce
+from app.runtime import Runtime
 from app.schemas import DEFAULT_LIMIT, MAX_LIMIT
 
 # Dependencies are `async def` even when they do not await: FastAPI runs a plain `def` one in its thread pool,
 # and the hop there and back cost more than the rest of these lookups.
 
+async def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
 async def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.runtime.settings  # type: ignore[no-any-return]
 
 
 async def _limiter(request: Request) -> Limiter:
-    return request.app.state.limiter  # type: ignore[no-any-return]
+    return request.app.state.runtime.limiter  # type: ignore[no-any-return]
 
 
 def client_ip(request: Request) -> str:
     """The socket's peer; forwarded headers count only when that peer is a trusted proxy."""
     peer = request.client.host if request.client else "unknown"
-    trusted = request.app.state.settings.TRUSTED_PROXIES
+    trusted = request.app.state.runtime.settings.TRUSTED_PROXIES
     if trusted and _in_networks(peer, trusted):
         # Each proxy appends the address it saw: walk from the right past our own proxies; what lies further
         # left was written by the client and proves nothing.
@@ -77,16 +82,19 @@ API_RATE_WINDOW_S = 60
 
 async def limit_address(request: Request) -> None:
     """Unauthenticated API calls: API_RATE_PER_IP_PER_MIN per client address, then 429 + Retry-After."""
-    limit = request.app.state.settings.API_RATE_PER_IP_PER_MIN
-    await enforce(request.app.state.limiter, f"api:ip:{client_ip(request)}", limit, API_RATE_WINDOW_S)
+    runtime = request.app.state.runtime
+    limit = runtime.settings.API_RATE_PER_IP_PER_MIN
+    await enforce(runtime.limiter, f"api:ip:{client_ip(request)}", limit, API_RATE_WINDOW_S)
 
 
 async def limit_member(request: Request, user_id: int) -> None:
     """Signed-in API calls: API_RATE_PER_USER_PER_MIN per member, whichever address they come from."""
-    limit = request.app.state.settings.API_RATE_PER_USER_PER_MIN
-    await enforce(request.app.state.limiter, f"api:user:{user_id}", limit, API_RATE_WINDOW_S)
+    runtime = request.app.state.runtime
+    limit = runtime.settings.API_RATE_PER_USER_PER_MIN
+    await enforce(runtime.limiter, f"api:user:{user_id}", limit, API_RATE_WINDOW_S)
 
 
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 AddressRateLimit = Depends(limit_address)
 LimiterDep = Annotated[Limiter, Depends(_limiter)]

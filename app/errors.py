@@ -54,11 +54,6 @@ class Conflict(AppError):
     default_detail = "Conflict"
 
 
-class TooLarge(AppError):
-    status_code = 413
-    default_detail = "Request body too large"
-
-
 class RateLimited(AppError):
     status_code = 429
     default_detail = "Too many requests"

@@ -141,7 +141,7 @@ class RedisBus:
                 self._publish_failed_at = None
                 delay = self.RETRY_MIN_S
                 await asyncio.sleep(self.COALESCE_S)
-            except Exception as exc:  # noqa: BLE001 - Redis down: relays elsewhere will poll
+            except Exception as exc:
                 if self._publish_failed_at is None:
                     log.warning("live: cannot publish wake-up to Redis: %s", exc)
                 self._publish_failed_at = time.monotonic()
@@ -173,7 +173,7 @@ class RedisBus:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
                 raise
-            except Exception as exc:  # noqa: BLE001 - any Redis failure: resubscribe with backoff
+            except Exception as exc:
                 if self._subscribed:
                     log.warning("live: Redis subscription lost: %s", exc)
                 self._subscribed = False

@@ -14,11 +14,8 @@ from sqlalchemy import text
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
-from app.groups.cache import GroupCache
 from app.middleware import BodySizeLimit, GZip, SecurityHeaders
-from app.ratelimit import make_limiter
 from app.runtime import Runtime
-from app.users.cache import ColleagueCache
 from app.web.error_pages import render_error_page
 
 log = logging.getLogger("ruche")
@@ -37,12 +34,12 @@ def _components() -> list[tuple[Component, Component]]:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
-    settings.secret_key()  # fail fast on a weak key; generates one on first run
-    owns_engine = getattr(app.state, "engine", None) is None
+    runtime: Runtime = app.state.runtime
+    runtime.settings.secret_key()  # fail fast on a weak key; generates one on first run
+    owns_engine = runtime.engine is None
     if owns_engine:
-        app.state.engine = make_engine(settings)
-        app.state.sessionmaker = make_sessionmaker(app.state.engine)
+        runtime.engine = make_engine(runtime.settings)
+        runtime.sessionmaker = make_sessionmaker(runtime.engine)
     started = []
     try:
         for start, stop in _components():
@@ -57,7 +54,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             except Exception:  # keep shutting the rest down
                 log.exception("component shutdown failed")
         if owns_engine:
-            await app.state.engine.dispose()
+            await runtime.engine.dispose()
+            runtime.engine = runtime.sessionmaker = None
 
 
 def _tune_gc() -> None:
@@ -75,12 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # No OpenTelemetry here: FastAPI otherwise looks for a configured provider on every request.
     app = FastAPI(title="Ruche", version="0.1.0", lifespan=lifespan, docs_url="/docs", redoc_url=None,
                   telemetry={"tracing": False, "metrics": False, "logs": False})
+    # The process's state; the live machinery, the notifier and the wake-up hooks below still hang from app.state.
     app.state.runtime = Runtime(settings)
-    app.state.settings = settings
-    app.state.limiter = make_limiter(settings)
     app.state.after_commit = []
-    app.state.group_cache = GroupCache()
-    app.state.colleague_cache = ColleagueCache()
     app.state.live_status = lambda: "ok"
     install_error_handlers(app, render_error_page)
     _include_routers(app)
@@ -90,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def healthz(request: Request) -> JSONResponse:
         database = "ok"
         try:
-            async with request.app.state.engine.connect() as conn:
+            async with request.app.state.runtime.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         except Exception:
             database = "down"

@@ -7,11 +7,16 @@ one of them (tests, after emptying the database)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.requests import HTTPConnection
 
 from app.config import Settings
+from app.ratelimit import Limiter, make_limiter
+
+if TYPE_CHECKING:
+    from app.search.runtime import SearchRuntime
 
 
 class Resettable(Protocol):
@@ -54,11 +59,31 @@ class Caches:
         return {name: spec.eviction for name, (spec, _) in sorted(self._caches.items())}
 
 
-@dataclass
+@dataclass(eq=False)
 class Runtime:
-    """A process's state, built by `create_app`; the engine and sessions are opened by the lifespan."""
+    """A process's state, built by `create_app` (or by a script: `Runtime(settings)`); the engine and sessions are
+    opened by the lifespan, the search runtime by the search component.
+
+    Request code reaches it with `RuntimeDep` (app.deps) or `runtime_of(request)`, background work with
+    `app.state.runtime` (or the runtime it was given)."""
 
     settings: Settings
     caches: Caches = field(default_factory=Caches)
+    limiter: Limiter = field(init=False)
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    # This process's searcher pool and indexer (app.search.runtime); None until started, or when search is off.
+    search: "SearchRuntime | None" = None
+
+    def __post_init__(self) -> None:
+        self.limiter = make_limiter(self.settings)
+
+    def use_settings(self, settings: Settings) -> None:
+        """Replace the settings (tests), with a limiter made for them: the limiter depends on them."""
+        self.settings = settings
+        self.limiter = make_limiter(settings)
+
+
+def runtime_of(connection: HTTPConnection) -> Runtime:
+    """The runtime of the application serving this request or websocket."""
+    return cast(Runtime, connection.app.state.runtime)

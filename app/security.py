@@ -3,7 +3,6 @@
 import secrets
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -15,36 +14,65 @@ from jose.exceptions import JOSEError
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from app.config import Settings, get_settings
+from app.config import Settings
 from app.db import SessionDep, utcnow
 from app.deps import limit_address, limit_member
 from app.errors import Unauthorized
+from app.permissions import Actor
+from app.runtime import CacheSpec, Runtime, runtime_of
 
 ALGORITHM = "HS256"
 COOKIE_NAME = "ruche_session"
-_hashers: dict[tuple[int, int], PasswordHash] = {}
+DUMMY_PASSWORD = "not-a-real-password"
 
 
-def _hasher(settings: Settings) -> PasswordHash:
-    key = (settings.ARGON2_MEMORY_KIB, settings.ARGON2_TIME_COST)
-    if key not in _hashers:
-        _hashers[key] = PasswordHash(
-            (Argon2Hasher(memory_cost=key[0], time_cost=key[1], parallelism=1),)
-        )
-    return _hashers[key]
+class Hashers:
+    """Argon2 hashers per (memory, time) cost, and per cost the hash of a password nobody has: signing in to an
+    unknown account verifies against it, so the answer takes as long as for a real one (no e-mail enumeration)."""
+
+    def __init__(self) -> None:
+        self._hashers: dict[tuple[int, int], PasswordHash] = {}
+        self._dummies: dict[tuple[int, int], str] = {}
+
+    def get(self, settings: Settings) -> PasswordHash:
+        key = (settings.ARGON2_MEMORY_KIB, settings.ARGON2_TIME_COST)
+        hasher = self._hashers.get(key)
+        if hasher is None:
+            hasher = self._hashers[key] = PasswordHash(
+                (Argon2Hasher(memory_cost=key[0], time_cost=key[1], parallelism=1),))
+        return hasher
+
+    async def dummy_hash(self, settings: Settings) -> str:
+        key = (settings.ARGON2_MEMORY_KIB, settings.ARGON2_TIME_COST)
+        if key not in self._dummies:
+            self._dummies[key] = await anyio.to_thread.run_sync(self.get(settings).hash, DUMMY_PASSWORD)
+        return self._dummies[key]
+
+    def reset(self) -> None:
+        self._hashers.clear()
+        self._dummies.clear()
 
 
-async def hash_password(password: str, settings: Settings | None = None) -> str:
-    hasher = _hasher(settings or get_settings())
+PASSWORD_HASHERS = CacheSpec("password_hashers", Hashers, "one per Argon2 cost in the settings; never evicted")
+
+
+async def hash_password(runtime: Runtime, password: str) -> str:
+    hasher = runtime.caches.get(PASSWORD_HASHERS).get(runtime.settings)
     return await anyio.to_thread.run_sync(hasher.hash, password)
 
 
-async def verify_password(password: str, password_hash: str, settings: Settings | None = None) -> bool:
-    hasher = _hasher(settings or get_settings())
+async def verify_password(runtime: Runtime, password: str, password_hash: str) -> bool:
+    hasher = runtime.caches.get(PASSWORD_HASHERS).get(runtime.settings)
     try:
         return await anyio.to_thread.run_sync(hasher.verify, password, password_hash)
-    except Exception:  # noqa: BLE001 - malformed stored hash: a mismatch, never a 500
+    except Exception:
         return False
+
+
+async def verify_no_password(runtime: Runtime, password: str) -> None:
+    """Spend the time of a verification when there is no account to verify against."""
+    hashers = runtime.caches.get(PASSWORD_HASHERS)
+    await verify_password(runtime, password, await hashers.dummy_hash(runtime.settings))
 
 
 def new_session_id() -> str:
@@ -57,28 +85,40 @@ def create_token(settings: Settings, user_id: int, session_id: str, expires_at: 
     return jwt.encode(claims, settings.secret_key(), algorithm=ALGORITHM)
 
 
-VERIFIED_TOKENS = 4096
-_verified: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+MAX_VERIFIED_TOKENS = 4096
 
 
-def decode_token(settings: Settings, token: str) -> dict[str, Any]:
+class VerifiedTokens(OrderedDict[tuple[str, str], dict[str, Any]]):
+    """Claims of tokens whose signature was checked, by (key, token), least recently used first."""
+
+    def reset(self) -> None:
+        self.clear()
+
+
+VERIFIED_TOKENS = CacheSpec(
+    "verified_tokens", VerifiedTokens,
+    f"least recently used out past {MAX_VERIFIED_TOKENS}; an expired token leaves when presented")
+
+
+def decode_token(runtime: Runtime, token: str) -> dict[str, Any]:
     """The only place tokens are decoded: HS256 pinned, exp/iat/sub required; any failure is a 401.
 
     Every request of a member presents the same token until it expires, and checking its signature cost more than
     reading the member: the claims of tokens already verified with this key are kept (least recently used first out)
     and only their expiry is checked again."""
+    settings, verified = runtime.settings, runtime.caches.get(VERIFIED_TOKENS)
     key = (settings.secret_key(), token)
-    claims = _verified.get(key)
+    claims = verified.get(key)
     if claims is not None:
         if claims["exp"] >= time.time():
-            _verified.move_to_end(key)
+            verified.move_to_end(key)
             return dict(claims)
-        del _verified[key]
+        del verified[key]
         raise Unauthorized()
     claims = _decode(settings, token)
-    _verified[key] = dict(claims)
-    if len(_verified) > VERIFIED_TOKENS:
-        _verified.popitem(last=False)
+    verified[key] = dict(claims)
+    if len(verified) > MAX_VERIFIED_TOKENS:
+        verified.popitem(last=False)
     return claims
 
 
@@ -102,40 +142,6 @@ def token_lifetime(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.ACCESS_TOKEN_MINUTES)
 
 
-@dataclass(frozen=True)
-class Actor:
-    """The signed-in member, resolved once per request."""
-
-    user_id: int
-    role: str
-    session_id: str
-    member_group_ids: frozenset[int] = field(default_factory=frozenset)  # member or animator
-    animator_group_ids: frozenset[int] = field(default_factory=frozenset)
-    public_group_ids: frozenset[int] = field(default_factory=frozenset)
-    requested_group_ids: frozenset[int] = field(default_factory=frozenset)  # asked to join, not yet accepted
-    language: str | None = None
-    display_name: str = ""
-    handle: str = ""
-    title: str = ""
-    department: str = ""
-    # The newest activity when the token was resolved, read before anything else the request reads: a page's
-    # live updates replay from there (app.web.common), so nothing committed after it is missed or shown twice.
-    newest_activity_id: int = 0
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def is_moderator(self) -> bool:
-        return self.role in ("moderator", "admin")
-
-    @property
-    def readable_group_ids(self) -> frozenset[int]:
-        """Groups whose content this member may read: public ones and their own."""
-        return self.member_group_ids | self.public_group_ids
-
-
 def token_from_request(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -152,15 +158,14 @@ _documented_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_er
 async def _current_actor(
     request: Request, session: SessionDep, _scheme: Annotated[str | None, Depends(_documented_scheme)] = None
 ) -> Actor:
-    from app.users import service as users_service  # late: users imports security
+    from app.users.accounts import resolve_actor  # late: accounts imports this module
 
     token = token_from_request(request)
     if token is None:
         await limit_address(request)
         raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
     try:
-        actor = await users_service.actor_from_token(
-            session, request.app.state.settings, token, request.app.state.group_cache)
+        actor = await resolve_actor(runtime_of(request), session, token)
     except Unauthorized:
         await limit_address(request)  # bad tokens count as unauthenticated calls: no free token guessing
         raise

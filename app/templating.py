@@ -86,7 +86,7 @@ def fragment(request: Request, template: str, context: dict[str, Any], *, slots:
     NUL is refused)."""
     from app import csrf
 
-    env = environment(request.app.state.settings.FRONTEND_DIR)
+    env = environment(request.app.state.runtime.settings.FRONTEND_DIR)
     kept = request.app.state.runtime.caches.get(FRAGMENTS)
     key = (id(env), template, current_locale.get(), freeze(context))
     parts = cast(list[str] | None, kept.get(key))
@@ -110,7 +110,7 @@ def _fill(html: str, slot_values: dict[str, str]) -> str:
 
 def gettext(request: Request, message: str, **variables: Any) -> str:
     """Translate a message for the current request outside templates (flash messages)."""
-    tr_dir = request.app.state.settings.FRONTEND_DIR / "translations"
+    tr_dir = request.app.state.runtime.settings.FRONTEND_DIR / "translations"
     text = translations(tr_dir, current_locale.get()).gettext(message)
     return text % variables if variables else text
 
@@ -131,23 +131,20 @@ def render(
     actor = getattr(request.state, "actor", None)
     if getattr(request.state, "locale", None) is None:
         use_locale(request, actor)  # error pages rendered before any page dependency ran
-    env = environment(request.app.state.settings.FRONTEND_DIR)
+    env = environment(request.app.state.runtime.settings.FRONTEND_DIR)
     flashes = read_flash(request)
     base: dict[str, Any] = {
         "request": request, "locale": current_locale.get(), "actor": actor, "flashes": flashes,
         "csrf_input": lambda: csrf.csrf_input(request), "current_path": request.url.path,
         "live_since": getattr(request.state, "live_since", None),
     }
-    extra = getattr(request.state, "template_context", None)
-    if extra:
-        base.update(extra)
     base.update(context or {})
     base["here"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")  # the language switch's
     if actor is not None:
         base["member_header"], base["live_config"] = _member_shell(request, actor, base)
     if slots is None:
         html = env.get_template(template).render(base)
-    elif actor is not None and not flashes and not extra:
+    elif actor is not None and not flashes:
         html = fragment(request, template, {
             **(context or {}), "locale": base["locale"], "actor": True, "flashes": [],
             "current_path": base["current_path"], "here": slot("here"),
@@ -180,14 +177,13 @@ def _section(path: str) -> str:
 def _member_shell(request: Request, actor: Any, page: dict[str, Any]) -> tuple[Markup, Markup]:
     """The signed-in member's header (navigation, search box, notification bell, member menu) and live-update
     settings, kept as fragments: rendering them took half of a feed page's template time, and they change only with
-    the member's name, groups, language and the page's section."""
+    the member's name, language and the page's section."""
     header = fragment(request, "_member_header.html", {
         "me": {"user_id": actor.user_id, "display_name": actor.display_name, "handle": actor.handle,
                "is_admin": actor.is_admin},
         "section": _section(request.url.path), "locale": page["locale"], "here": slot("here"), "search_q": slot("q"),
     }, slots={"here": page["here"], "q": page.get("search_q") or ""})
     since = page.get("live_since")
-    live = fragment(request, "live/_config.html",
-                    {"live_since": slot("since"), "member_groups": sorted(actor.member_group_ids)},
+    live = fragment(request, "live/_config.html", {"live_since": slot("since")},
                     slots={"since": "" if since is None else str(since)})
     return header, live

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from app.config import Settings, async_url
+from app.runtime import Runtime
 from app.security import hash_password
 from bench.dataset import (
     BENCH_PASSWORD,
@@ -48,7 +49,7 @@ async def load(database_url: str, sizes: Sizes, *, password_hash: str | None = N
                settings: Settings | None = None) -> dict[str, int]:
     """Write the dataset into a migrated, empty database; return the rows written per table."""
     if password_hash is None:
-        password_hash = await hash_password(BENCH_PASSWORD, settings or Settings())
+        password_hash = await hash_password(Runtime(settings or Settings()), BENCH_PASSWORD)
     dataset = Dataset(sizes, password_hash)
     url = make_url(async_url(database_url))
     if url.get_backend_name() == "sqlite":

@@ -40,7 +40,7 @@ async def profile(database_url: str, paths: list[str], *, viewer: int, repeat: i
                                   data={"username": bench_email(viewer), "password": BENCH_PASSWORD})
             r.raise_for_status()
             headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
-            event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
+            event.listen(app.state.runtime.engine.sync_engine, "before_cursor_execute", record)
             for path in paths:
                 for _ in range(10):  # warm caches: SQLAlchemy's compiled statements, asyncpg's prepared ones
                     await client.get(path, headers=headers)
@@ -54,14 +54,14 @@ async def profile(database_url: str, paths: list[str], *, viewer: int, repeat: i
                       f"cpu {cpu / repeat * 1000:6.2f} ms  wall {wall / repeat * 1000:6.2f} ms")
                 if show_sql or explain:
                     await _show(app, one, explain)
-            event.remove(app.state.engine.sync_engine, "before_cursor_execute", record)
+            event.remove(app.state.runtime.engine.sync_engine, "before_cursor_execute", record)
 
 
 async def _show(app: Any, statements: list[tuple[str, Any]], explain: bool) -> None:
     for statement, parameters in statements:
         print("    " + " ".join(statement.split())[:300])
-        if explain and statement.lstrip().upper().startswith("SELECT") and app.state.engine.dialect.name == "postgresql":
-            async with app.state.engine.connect() as conn:
+        if explain and statement.lstrip().upper().startswith("SELECT") and app.state.runtime.engine.dialect.name == "postgresql":
+            async with app.state.runtime.engine.connect() as conn:
                 raw = await conn.get_raw_connection()
                 rows = await raw.driver_connection.fetch(  # type: ignore[union-attr]
                     "EXPLAIN (ANALYZE, BUFFERS) " + statement, *(parameters or ()))

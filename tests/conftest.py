@@ -84,18 +84,11 @@ async def _clean(request: pytest.FixtureRequest) -> AsyncIterator[None]:
         yield
         return
     application = request.getfixturevalue("app")
-    settings = request.getfixturevalue("base_settings")
-    application.state.settings = settings
-    from app.groups.cache import GroupCache
-    from app.ratelimit import make_limiter
-    from app.users.cache import ColleagueCache
-
-    application.state.limiter = make_limiter(settings)
-    application.state.group_cache = GroupCache()  # the emptied database restarts its ids: versions repeat
-    application.state.colleague_cache = ColleagueCache()
-    application.state.runtime.caches.reset()  # kept outputs of rows whose ids the emptied database reuses
+    runtime = application.state.runtime
+    runtime.use_settings(request.getfixturevalue("base_settings"))  # a fresh limiter too
+    runtime.caches.reset()  # the emptied database restarts its ids: the groups' versions repeat
     yield
-    await truncate_all(application.state.engine)
+    await truncate_all(runtime.engine)
 
 
 async def truncate_all(engine: Any) -> None:
@@ -133,11 +126,9 @@ def settings_override(app: Any) -> Any:
     """Change settings for one test: settings_override(REGISTRATION="closed")."""
 
     def apply(**changes: Any) -> Settings:
-        from app.ratelimit import make_limiter
-
-        app.state.settings = app.state.settings.model_copy(update=changes)
-        app.state.limiter = make_limiter(app.state.settings)
-        return app.state.settings
+        runtime = app.state.runtime
+        runtime.use_settings(runtime.settings.model_copy(update=changes))
+        return runtime.settings  # type: ignore[no-any-return]
 
     return apply
 
@@ -151,7 +142,7 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def session(app: Any) -> AsyncIterator[AsyncSession]:
-    async with app.state.sessionmaker() as s:
+    async with app.state.runtime.sessionmaker() as s:
         yield s
         await s.commit()
 

@@ -17,13 +17,13 @@ class _CommitFails(AsyncSession):
 
 @pytest.fixture
 def failing_commits(app: Any) -> Iterator[None]:
-    original = app.state.sessionmaker
-    app.state.sessionmaker = original.__class__(original.kw["bind"], class_=_CommitFails, expire_on_commit=False,
+    original = app.state.runtime.sessionmaker
+    app.state.runtime.sessionmaker = original.__class__(original.kw["bind"], class_=_CommitFails, expire_on_commit=False,
                                                 autoflush=False)
     try:
         yield
     finally:
-        app.state.sessionmaker = original
+        app.state.runtime.sessionmaker = original
 
 
 class TestUnitOfWork:
@@ -37,26 +37,26 @@ class TestUnitOfWork:
                                                                        app: Any) -> None:
         """register() flushes in a SAVEPOINT; on SQLite, releasing an outermost savepoint would commit at once."""
         body = {"email": "x@example.com", "password": "correct horse battery", "display_name": "X"}
-        original = app.state.sessionmaker
-        app.state.sessionmaker = original.__class__(original.kw["bind"], class_=_CommitFails, expire_on_commit=False,
+        original = app.state.runtime.sessionmaker
+        app.state.runtime.sessionmaker = original.__class__(original.kw["bind"], class_=_CommitFails, expire_on_commit=False,
                                                     autoflush=False)
         try:
             assert (await client.post("/api/v1/auth/register", json=body)).status_code == 503
         finally:
-            app.state.sessionmaker = original
+            app.state.runtime.sessionmaker = original
         again = await client.post("/api/v1/auth/register", json=body)
         assert again.status_code == 201
         assert again.json()["role"] == "admin"
 
     async def test_nothing_of_a_failed_request_is_kept(self, client: httpx.AsyncClient, register: Any, app: Any) -> None:
         alice = await register("Alice", "alice@example.com")
-        original = app.state.sessionmaker
-        app.state.sessionmaker = original.__class__(original.kw["bind"], class_=_CommitFails, expire_on_commit=False,
+        original = app.state.runtime.sessionmaker
+        app.state.runtime.sessionmaker = original.__class__(original.kw["bind"], class_=_CommitFails, expire_on_commit=False,
                                                     autoflush=False)
         try:
             r = await client.patch("/api/v1/users/me", json={"title": "Never saved"}, headers=alice.headers)
         finally:
-            app.state.sessionmaker = original
+            app.state.runtime.sessionmaker = original
         assert r.status_code == 503
         assert (await client.get("/api/v1/users/me", headers=alice.headers)).json()["title"] == ""
 
@@ -91,8 +91,8 @@ class TestReadRequests:
             await sessions.__anext__()
 
     async def test_a_read_commits_only_on_sqlite(self, app: Any) -> None:
-        original = app.state.sessionmaker
-        app.state.sessionmaker = original.__class__(original.kw["bind"], class_=_CountedCommits,
+        original = app.state.runtime.sessionmaker
+        app.state.runtime.sessionmaker = original.__class__(original.kw["bind"], class_=_CountedCommits,
                                                     expire_on_commit=False, autoflush=False)
         _CountedCommits.commits = 0
 
@@ -102,8 +102,8 @@ class TestReadRequests:
         try:
             await self._get_session(app, read)
         finally:
-            app.state.sessionmaker = original
-        assert _CountedCommits.commits == (0 if app.state.engine.dialect.name == "postgresql" else 1)
+            app.state.runtime.sessionmaker = original
+        assert _CountedCommits.commits == (0 if app.state.runtime.engine.dialect.name == "postgresql" else 1)
 
     async def test_what_a_get_handler_adds_is_still_written(self, app: Any, anna: Any, mia: Any) -> None:
         from app.users.models import Follow
@@ -112,7 +112,7 @@ class TestReadRequests:
             session.add(Follow(follower_id=anna.id, followed_id=mia.id))
 
         await self._get_session(app, follow)
-        async with app.state.sessionmaker() as session:
+        async with app.state.runtime.sessionmaker() as session:
             found = (await session.execute(text("SELECT count(*) FROM follows WHERE follower_id = :a AND "
                                                 "followed_id = :m"), {"a": anna.id, "m": mia.id})).scalar()
         assert found == 1
@@ -120,8 +120,8 @@ class TestReadRequests:
 
 class TestPostgreSQLSettings:
     async def test_statements_are_planned_generically_without_memoize(self, app: Any) -> None:
-        if app.state.engine.dialect.name != "postgresql":
+        if app.state.runtime.engine.dialect.name != "postgresql":
             pytest.skip("PostgreSQL's planner settings")
-        async with app.state.engine.connect() as conn:
+        async with app.state.runtime.engine.connect() as conn:
             assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_generic_plan"
             assert (await conn.execute(text("SHOW enable_memoize"))).scalar() == "off"

@@ -13,7 +13,8 @@ def _request(peer: str, headers: dict[str, str], trusted: list[str]) -> Request:
         "type": "http", "method": "GET", "path": "/", "query_string": b"",
         "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
         "client": (peer, 5000),
-        "app": SimpleNamespace(state=SimpleNamespace(settings=SimpleNamespace(TRUSTED_PROXIES=trusted))),
+        "app": SimpleNamespace(state=SimpleNamespace(runtime=SimpleNamespace(
+            settings=SimpleNamespace(TRUSTED_PROXIES=trusted)))),
     }
     return Request(scope)
 

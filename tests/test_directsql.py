@@ -13,7 +13,7 @@ from app.users.accounts import _ACTOR
 
 
 async def _both(app: Any, query: DirectQuery, params: dict[str, Any]) -> tuple[list[tuple[Any, ...]], list[Any]]:
-    async with app.state.sessionmaker() as session:
+    async with app.state.runtime.sessionmaker() as session:
         direct = await query.rows(session, params)
         plain = [tuple(row) for row in await session.execute(query.statement, params)]
     return plain, direct
@@ -51,13 +51,13 @@ async def _session_driver(session: Any) -> Any:
 
 
 async def test_statements_use_the_connection_of_the_sessions_transaction(app: Any) -> None:
-    async with app.state.sessionmaker() as session:
+    async with app.state.runtime.sessionmaker() as session:
         first = await _driver_connection(session)
         assert first is await _session_driver(session)
         assert await _driver_connection(session) is first
         await session.commit()  # the transaction ends and gives its connection back
         gc.collect()  # and is gone: the session holds it weakly, and must not take "gone" for "no transaction yet"
-        async with app.state.sessionmaker() as other:
+        async with app.state.runtime.sessionmaker() as other:
             held = await _driver_connection(other)
             again = await _driver_connection(session)
             assert again is await _session_driver(session)

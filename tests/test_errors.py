@@ -14,8 +14,8 @@ HTML = {"Accept": "text/html"}
 @pytest.fixture
 async def failing_client(base_settings: Any, app: Any) -> Any:
     application = create_app(base_settings)
-    application.state.engine = app.state.engine
-    application.state.sessionmaker = app.state.sessionmaker
+    application.state.runtime.engine = app.state.runtime.engine
+    application.state.runtime.sessionmaker = app.state.runtime.sessionmaker
     router = APIRouter()
 
     @router.get("/boom")

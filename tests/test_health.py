@@ -47,14 +47,14 @@ async def dead_client(request: pytest.FixtureRequest, tmp_path: Path, base_setti
     settings = base_settings.model_copy(update={"DATABASE_URL": _dead_database_url(request.param, tmp_path),
                                                 "DATA_DIR": tmp_path})
     application = create_app(settings)
-    application.state.engine = make_engine(settings)
-    application.state.sessionmaker = make_sessionmaker(application.state.engine)
+    application.state.runtime.engine = make_engine(settings)
+    application.state.runtime.sessionmaker = make_sessionmaker(application.state.runtime.engine)
     transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
     finally:
-        await application.state.engine.dispose()
+        await application.state.runtime.engine.dispose()
 
 
 def _token_for(settings: Settings) -> str:
@@ -97,8 +97,8 @@ class TestDatabaseBack:
         url = f"sqlite:///{tmp_path / 'later' / 'ruche.db'}"
         settings = base_settings.model_copy(update={"DATABASE_URL": url, "DATA_DIR": tmp_path})
         application = create_app(settings)
-        application.state.engine = make_engine(settings)
-        application.state.sessionmaker = make_sessionmaker(application.state.engine)
+        application.state.runtime.engine = make_engine(settings)
+        application.state.runtime.sessionmaker = make_sessionmaker(application.state.runtime.engine)
         transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
         try:
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
@@ -112,7 +112,7 @@ class TestDatabaseBack:
                                                                 "password": "correct horse battery", "display_name": "A"})
                 assert r.status_code == 201
         finally:
-            await application.state.engine.dispose()
+            await application.state.runtime.engine.dispose()
 
 
 def _dbapi_error(sqlstate: str | None = None, invalidated: bool = False, cls: type | None = None) -> BaseException:

@@ -12,7 +12,6 @@ from app.activity import Activity
 from app.posts import service as posts_service
 from app.posts.models import Post, PostTopic
 from app.posts.schemas import PostCreate
-from app.ratelimit import NoLimiter
 from app.users import service as users_service
 from app.users.models import User
 
@@ -32,7 +31,7 @@ def new_activities(app: Any) -> Any:
     state = {"last": 0}
 
     async def read() -> list[dict[str, Any]]:
-        async with app.state.sessionmaker() as s:
+        async with app.state.runtime.sessionmaker() as s:
             rows = list(await s.scalars(select(Activity).where(Activity.id > state["last"]).order_by(Activity.id)))
         if rows:
             state["last"] = rows[-1].id
@@ -47,7 +46,7 @@ def new_activities(app: Any) -> Any:
 
 
 async def counts(app: Any) -> tuple[int, int, int]:
-    async with app.state.sessionmaker() as s:
+    async with app.state.runtime.sessionmaker() as s:
         posts = await s.scalar(select(func.count()).select_from(Post))
         topics = await s.scalar(select(func.count()).select_from(PostTopic))
         activities = await s.scalar(select(func.count()).select_from(Activity).where(Activity.type.like("post.%")))
@@ -67,15 +66,13 @@ def failing_commits() -> Iterator[None]:
 class TestNothingSurvivesAFailedTransaction:
     async def test_exception_after_the_post_is_flushed(self, app: Any, members: Any) -> None:
         _, mia, _ = members
-        async with app.state.sessionmaker() as session:
-            actor = await users_service.build_actor(session, await session.get_one(User, mia.id))
+        async with app.state.runtime.sessionmaker() as session:
+            actor = await users_service.build_actor(app.state.runtime, session, await session.get_one(User, mia.id))
         with pytest.raises(RuntimeError):
-            async with app.state.sessionmaker() as session:
+            async with app.state.runtime.sessionmaker() as session:
                 try:
                     post, _ = await posts_service.create_post(
-                        session, actor, PostCreate(body="Doomed #topic"), settings=app.state.settings,
-                        limiter=NoLimiter(),
-                    )
+                        session, app.state.runtime, actor, PostCreate(body="Doomed #topic"))
                     assert post.id is not None  # flushed: the row and its activity exist in the transaction
                     assert await session.scalar(select(func.count()).select_from(Activity).where(
                         Activity.post_id == post.id)) == 1

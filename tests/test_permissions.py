@@ -10,8 +10,8 @@ from sqlalchemy.dialects import sqlite
 from app import permissions as p
 from app.errors import Forbidden
 from app.groups.models import Group
+from app.permissions import Actor
 from app.posts.models import Post
-from app.security import Actor
 
 PUBLIC, PRIVATE, SECRET = 1, 2, 3  # group ids
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -26,13 +26,14 @@ from app.demo.threads import POSTS
 from app.groups import service as groups_service
 from app.groups.models import Group
 from app.groups.schemas import GroupCreate
+from app.permissions import Actor
 from app.posts import comments as comments_service
 from app.posts import reactions as reactions_service
 from app.posts import service as posts_service
 from app.posts.models import Post
 from app.posts.schemas import CommentCreate, PostCreate
-from app.ratelimit import make_limiter
-from app.security import Actor, hash_password
+from app.runtime import Runtime
+from app.security import hash_password
 from app.text import fold
 from app.users import service as users_service
 from app.users.models import User
@@ -52,7 +53,7 @@ class DatabaseNotEmpty(SystemExit):
 class Community:
     """What has been created so far, by member key and group key."""
 
-    settings: Settings
+    runtime: Runtime
     rng: random.Random
     users: dict[str, User] = field(default_factory=dict)
     order: list[User] = field(default_factory=list)
@@ -70,7 +71,7 @@ class Community:
     async def actor(self, session: AsyncSession, user: User) -> Actor:
         """Cached Actor, for the phases where memberships are settled (follows, threads)."""
         if user.id not in self.actors:
-            self.actors[user.id] = await users_service.build_actor(session, user)
+            self.actors[user.id] = await users_service.build_actor(self.runtime, session, user)
         return self.actors[user.id]
 
 
@@ -88,7 +89,7 @@ async def seed(settings: Settings, members: int = 60) -> str:
                     "error: this database already has members; `ruche demo` only seeds an empty database "
                     "(point RUCHE_DATA_DIR or RUCHE_DATABASE_URL at a new one)"
                 )
-            community = Community(settings, random.Random(_SEED))
+            community = Community(Runtime(settings), random.Random(_SEED))
             await create_members(session, community, members)
             await create_groups(session, community)
             await create_follows(session, community)
@@ -98,15 +99,14 @@ async def seed(settings: Settings, members: int = 60) -> str:
     return summary(community, time.monotonic() - started)
 
 
-async def actor_for(session: AsyncSession, user: User) -> Actor:
+async def actor_for(community: Community, session: AsyncSession, user: User) -> Actor:
     """A fresh Actor: memberships change while seeding, and Actor is a snapshot."""
-    return await users_service.build_actor(session, user)
+    return await users_service.build_actor(community.runtime, session, user)
 
 
 async def create_members(session: AsyncSession, community: Community, count: int) -> None:
-    settings = community.settings
-    cheap = settings.model_copy(update=_CHEAP_HASH)
-    password_hash = await hash_password(DEMO_PASSWORD, settings)
+    cheap = Runtime(community.runtime.settings.model_copy(update=_CHEAP_HASH))
+    password_hash = await hash_password(community.runtime, DEMO_PASSWORD)
     specs = list(MEMBERS[:count]) + [extra_member(i) for i in range(max(0, count - len(MEMBERS)))]
     emails: set[str] = set()
     for spec in specs:
@@ -116,14 +116,14 @@ async def create_members(session: AsyncSession, community: Community, count: int
         )
         user.password_hash = password_hash
         await users_service.update_me(
-            session, await actor_for(session, user),
+            session, await actor_for(community, session, user),
             UserUpdate(title=spec.title, department=spec.department, location=spec.location, bio=spec.bio,
                        skills=list(spec.skills), language=spec.language),  # type: ignore[arg-type]
         )
         community.users[spec.key or user.handle] = user
         community.order.append(user)
     admin = community.order[0]  # the first account registered is the admin
-    admin_actor = await actor_for(session, admin)
+    admin_actor = await actor_for(community, session, admin)
     for spec, user in zip(specs, community.order, strict=True):
         if spec.role not in ("member", "admin"):
             await users_service.admin_update(session, admin_actor, user.id, AdminUserUpdate(role=spec.role))  # type: ignore[arg-type]
@@ -149,12 +149,12 @@ async def create_groups(session: AsyncSession, community: Community) -> None:
         animators = _unique(community.user(key) for key in spec.animators)
         creator = animators[0]
         group = await groups_service.create_group(
-            session, await actor_for(session, creator),
+            session, await actor_for(community, session, creator),
             GroupCreate(name=spec.name, description=spec.description, visibility=spec.visibility,  # type: ignore[arg-type]
                         guidelines=spec.guidelines),
         )
         community.groups[spec.key] = group
-        manager = await actor_for(session, creator)
+        manager = await actor_for(community, session, creator)
         for other in animators[1:]:
             await groups_service.set_member(session, manager, group.id, other.id, "animator")
         joined = {u.id for u in animators}
@@ -166,7 +166,7 @@ async def create_groups(session: AsyncSession, community: Community) -> None:
             pending = community.users.get(key)
             if pending is not None and pending.id not in joined:
                 joined.add(pending.id)
-                await groups_service.join(session, await actor_for(session, pending), group.id)
+                await groups_service.join(session, await actor_for(community, session, pending), group.id)
     community.counts["groups"] = len(community.groups)
 
 
@@ -184,11 +184,11 @@ def _group_members(community: Community, spec: GroupSpec) -> list[User]:
 async def add_member(session: AsyncSession, community: Community, group_key: str, user: User) -> None:
     """Public groups are joined by the member; private and secret ones are joined by an animator's hand."""
     group = community.groups[group_key]
-    if group.visibility == "public":
-        await groups_service.join(session, await actor_for(session, user), group.id)
+    if permissions.is_public(group):
+        await groups_service.join(session, await actor_for(community, session, user), group.id)
         return
     animator_key = next(s.animators[0] for s in GROUPS if s.key == group_key)
-    manager = await actor_for(session, community.user(animator_key))
+    manager = await actor_for(community, session, community.user(animator_key))
     await groups_service.set_member(session, manager, group.id, user.id, "member")
 
 
@@ -216,7 +216,6 @@ async def create_threads(session: AsyncSession, community: Community) -> None:
 
     The services stamp everything "now"; afterwards the seeder writes `created_at` on the post, its comments
     and their activities, which is the one thing done outside the services."""
-    limiter = make_limiter(community.settings)
     now = utcnow()
     for key in ("posts", "comments", "reactions"):
         community.counts[key] = 0
@@ -230,9 +229,8 @@ async def create_threads(session: AsyncSession, community: Community) -> None:
         if kind == "announcement" and not permissions.can_announce_in(actor, group.id if group else None):
             kind = "discussion"  # a stand-in author (small --members) may not announce
         post, _ = await posts_service.create_post(
-            session, actor, PostCreate(body=spec.body, group_id=group.id if group else None, kind=kind,  # type: ignore[arg-type]
+            session, community.runtime, actor, PostCreate(body=spec.body, group_id=group.id if group else None, kind=kind,  # type: ignore[arg-type]
                                        title=spec.title),
-            settings=community.settings, limiter=limiter,
         )
         when = now - timedelta(days=spec.days_ago)
         post.created_at = when
@@ -255,7 +253,7 @@ async def ensure_member(session: AsyncSession, community: Community, group_key: 
 async def _readers(session: AsyncSession, community: Community, spec: PostSpec) -> list[User]:
     """Members who may see the post: everyone for company-wide and public groups, else the group's members."""
     group = community.groups.get(spec.group or "")
-    if group is None or group.visibility == "public":
+    if group is None or permissions.is_public(group):
         return list(community.order)
     ids = set(await groups_service.member_user_ids(session, group.id))
     return [u for u in community.order if u.id in ids]
@@ -268,7 +266,7 @@ async def _comment(
     """Create a comment and its replies, each a little after the previous one; returns the last time used."""
     author = community.user(comment.author)
     group = community.groups.get(spec.group or "")
-    if group is not None and group.visibility != "public":
+    if group is not None and not permissions.is_public(group):
         await ensure_member(session, community, spec.group or "", author)
     actor = await community.actor(session, author)
     created = await comments_service.create_comment(

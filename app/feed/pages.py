@@ -15,12 +15,15 @@ from app.errors import NotFound
 from app.feed import service as feed_service
 from app.feed.sections import PostPage, feed_context, home_feed
 from app.groups import service as groups_service
+from app.groups.cache import GROUPS
 from app.groups.schemas import GroupSummary
 from app.markdown import normalize_topic
+from app.permissions import Actor
 from app.posts.cards import composer, list_my_groups
-from app.security import Actor
+from app.runtime import runtime_of
 from app.slots import slot
 from app.templating import fragment, render
+from app.users.cache import COLLEAGUES
 from app.web.common import MaybeActor, PageActor, query_text
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -31,7 +34,8 @@ SIDEBAR_GROUPS = 8
 async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor: Cursor = None) -> Response:
     if actor is None:
         return RedirectResponse("/signin", status_code=303)
-    mine = await list_my_groups(session, actor, request.app.state.group_cache)  # the composer's and the sidebar's
+    groups = runtime_of(request).caches.get(GROUPS)
+    mine = list_my_groups(actor, groups)  # the composer's and the sidebar's
     form = await composer(session, actor, next_path="/", my_groups=mine)
     feed = await home_feed(request, session, actor, query_text(cursor))
     parts = {
@@ -59,8 +63,9 @@ async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: l
 
     The sidebar is kept rendered per context (app.templating.fragment): `me` holds only what it shows of me."""
     my_groups, more_groups = mine[:SIDEBAR_GROUPS], len(mine) > SIDEBAR_GROUPS
-    suggested = await groups_service.suggested_groups(session, actor, limit=4, cache=request.app.state.group_cache)
-    colleagues = (await request.app.state.colleague_cache.colleagues(session, actor.department, actor.user_id)
+    caches = runtime_of(request).caches
+    suggested = await groups_service.suggested_groups(session, actor, caches.get(GROUPS), limit=4)
+    colleagues = (await caches.get(COLLEAGUES).colleagues(session, actor.department, actor.user_id)
                   if actor.department else [])
     return {"me": {"department": actor.department}, "my_groups": my_groups, "more_groups": more_groups,
             "suggested": suggested, "colleagues": colleagues}

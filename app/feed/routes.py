@@ -7,9 +7,10 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import Cursor, Id, Limit
+from app.deps import Cursor, Id, Limit, RuntimeDep
 from app.feed import service
 from app.feed.render import page_response
+from app.groups.cache import GROUPS
 from app.posts.schemas import PostRead
 from app.schemas import Page
 from app.security import CurrentActor
@@ -26,11 +27,11 @@ async def home(request: Request, session: SessionDep, actor: CurrentActor, curso
 
 @router.get("/groups/{group_id}/posts", response_model=Page[PostRead])
 async def group_posts(
-    request: Request, group_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None,
+    request: Request, runtime: RuntimeDep, group_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None,
     limit: Limit = 20,
 ) -> Response:
-    posts, next_cursor = await service.group_feed(session, actor, group_id, cursor=cursor, limit=limit,
-                                                  cache=request.app.state.group_cache)
+    posts, next_cursor = await service.group_feed(session, actor, group_id, runtime.caches.get(GROUPS),
+                                                  cursor=cursor, limit=limit)
     return page_response(request, posts, next_cursor)
 
 

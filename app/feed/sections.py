@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import permissions
 from app.feed import service as feed_service
 from app.feed.service import PostPage
+from app.groups.cache import GROUPS
 from app.groups.models import Group
-from app.posts.cards import composer, render_cards
-from app.security import Actor
+from app.permissions import Actor
+from app.posts.cards import composer, list_my_groups, render_cards
+from app.runtime import runtime_of
 from app.users.models import User
 from app.web.common import query_text
 
@@ -53,12 +55,15 @@ async def group_section(request: Request, session: AsyncSession, actor: Actor, g
         return {"group_feed": None}
 
     async def load(**page: Any) -> PostPage:
-        return await feed_service.group_feed(session, actor, group.id, **page)
+        return await feed_service.group_feed(session, actor, group.id, runtime_of(request).caches.get(GROUPS),
+                                             **page)
 
     feed = await feed_context(request, session, actor, load, page_cursor(request), f"group:{group.id}", f"/groups/{group.slug}")
     can_post = permissions.can_post_in(actor, group.id)
+    my_groups = list_my_groups(actor, runtime_of(request).caches.get(GROUPS))
     return {"group_feed": feed, "group_composer": await composer(
-        session, actor, group_id=group.id, next_path=f"/groups/{group.slug}") if can_post else None}
+        session, actor, group_id=group.id, next_path=f"/groups/{group.slug}", my_groups=my_groups)
+        if can_post else None}
 
 
 async def member_section(request: Request, session: AsyncSession, actor: Actor, user: User) -> dict[str, Any]:

@@ -17,11 +17,11 @@ from app.groups import service as groups_service
 from app.groups.cache import GroupCache
 from app.groups.models import Group
 from app.markdown import normalize_topic
+from app.permissions import Actor
 from app.posts.models import Post, PostTopic, Reaction
 from app.posts.read import VIEWER, PostRow, post_rows
 from app.posts.schemas import MAX_ID, cursor_id
 from app.schemas import encode_cursor
-from app.security import Actor
 from app.users import service as users_service
 from app.users.models import Follow, User
 
@@ -62,17 +62,37 @@ def _statement(kind: str, moderator: bool) -> Select[Any]:
     return stmt.order_by(posts.id.desc()).limit(bindparam("limit", type_=Integer))
 
 
+@cache
+def _one_post_query(kind: str, moderator: bool) -> DirectQuery:
+    return DirectQuery(_statement(kind, moderator).where(_POSTS.c.id == bindparam("post", type_=BigInteger)))
+
+
+FEED_KINDS = ("home", "group", "member", "topic")
+
+
+async def in_feed(session: AsyncSession, actor: Actor, kind: str, key: int | str | None, post_id: int) -> bool:
+    """Whether the post is in that feed for this viewer: the feed's own statement, restricted to the post (live
+    updates ask before showing a new post, so the page and a reload agree). `key`: the group's or member's id, the
+    topic's name, None for home."""
+    if kind not in FEED_KINDS or (key is None) != (kind == "home"):
+        raise ValueError(f"no feed {kind}:{key}")
+    params: dict[str, Any] = {"viewer": actor.user_id, "before": MAX_ID, "limit": 1, "post": post_id}
+    if key is not None:
+        params["key"] = key
+    return bool(await _one_post_query(kind, actor.is_moderator).rows(session, params))
+
+
 async def home_feed(session: AsyncSession, actor: Actor, *, cursor: str | None = None, limit: int = 20) -> PostPage:
     """Company-wide posts, posts of my groups, of people I follow and my own, that I may see."""
     return await _page(session, actor, "home", None, cursor, limit)
 
 
 async def group_feed(
-    session: AsyncSession, actor: Actor, group_id: int, *, cursor: str | None = None, limit: int = 20,
-    cache: GroupCache | None = None,
+    session: AsyncSession, actor: Actor, group_id: int, cache: GroupCache, *, cursor: str | None = None,
+    limit: int = 20,
 ) -> PostPage:
-    """A group's posts; a private or secret group's only for its members (404 otherwise). With the application's
-    `cache` (a request's actor), the group is checked from its cached summary instead of a query."""
+    """A group's posts; a private or secret group's only for its members (404 otherwise). The group is checked from
+    the runtime's `cache` (app.groups.service.visible_group)."""
     group = await groups_service.visible_group(session, actor, group_id, cache)
     if not permissions.can_read_group_content(actor, group.id):
         raise NotFound()

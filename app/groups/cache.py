@@ -17,13 +17,14 @@ from typing import Any
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import permissions
 from app.activity import Activity
 from app.groups.models import Group
 from app.groups.schemas import GroupSummary
+from app.runtime import CacheSpec
 
 GroupsVersion = tuple[int | None, ...]
 
-_PUBLIC_IDS = select(Group.id).where(Group.visibility == "public")
 _SUMMARIES = select(Group.id, Group.slug, Group.name, Group.visibility, Group.name_key)
 _CHANGES = ("group.created", "group.updated")
 VERSION_LABELS = tuple(f"v_{aggregate}_{kind.split('.')[1]}" for aggregate in ("count", "max") for kind in _CHANGES)
@@ -57,13 +58,17 @@ RANKING_TTL_S = 60.0
 
 
 class GroupCache:
-    """One per application (app.state.group_cache); tests reset it when they empty the database.
+    """One per runtime (`runtime.caches.get(GROUPS)`); tests reset it when they empty the database (their ids, and
+    so the versions, start over).
 
     Also keeps the most joined listed groups (the home page's suggestions): counting every membership on each page
     view cost the database more than the rest of the page. That list is reloaded when the groups' version changes
     (a group made secret leaves it at once) and at least every RANKING_TTL_S seconds (member counts)."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self._version: GroupsVersion | None = None
         self._ids: frozenset[int] = frozenset()
         self._groups: dict[int, tuple[GroupSummary, str]] = {}  # id -> (summary, name_key)
@@ -81,7 +86,7 @@ class GroupCache:
                 for i, slug, name, visibility, key in await session.execute(_SUMMARIES)
             }
             self._version, self._groups = version, groups
-            self._ids = frozenset(i for i, (g, _) in groups.items() if g.visibility == "public")
+            self._ids = permissions.public_group_ids(g for g, _ in groups.values())
         return self._ids
 
     def summary(self, group_id: int) -> GroupSummary | None:
@@ -114,6 +119,7 @@ class GroupCache:
         return self._ranking
 
 
-async def load_public_ids(session: AsyncSession) -> frozenset[int]:
-    """Uncached, for callers outside a request (notifications, scripts)."""
-    return frozenset(await session.scalars(_PUBLIC_IDS))
+
+GROUPS = CacheSpec(
+    "groups", GroupCache,
+    "reloaded when the groups' version read with the actor differs; the ranking also every RANKING_TTL_S seconds")

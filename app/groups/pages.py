@@ -16,7 +16,7 @@ from app.feed import sections as feed_pages
 from app.groups import service as groups_service
 from app.groups.models import Group
 from app.groups.schemas import GroupCreate
-from app.security import Actor
+from app.permissions import Actor
 from app.templating import render
 from app.text import HANDLE_RE
 from app.users import service as users_service

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Select, bindparam, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,8 +13,8 @@ from app.errors import Conflict, NotFound
 from app.groups.cache import GroupCache
 from app.groups.models import MEMBER_STATUSES, Group, GroupMembership
 from app.groups.schemas import GroupCreate, GroupRead, GroupSummary, GroupUpdate, MemberRead
+from app.permissions import Actor
 from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor
-from app.security import Actor
 from app.text import slugify
 from app.users.models import User
 from app.users.schemas import UserSummary
@@ -76,12 +76,10 @@ async def access_group(session: AsyncSession, actor: Actor, group_id: int | None
     return group
 
 
-async def visible_group(session: AsyncSession, actor: Actor, group_id: int, cache: GroupCache | None = None
-                        ) -> GroupSummary:
-    """A group the actor may know exists, as a summary. With the application's `cache` (a request's actor has
-    brought it to this request's version), from its summary instead of a query; a group the cache does not know
-    yet is read."""
-    group = cache.summary(group_id) if cache is not None else None
+async def visible_group(session: AsyncSession, actor: Actor, group_id: int, cache: GroupCache) -> GroupSummary:
+    """A group the actor may know exists, as a summary: from the runtime's `cache` (building the actor brought it
+    to this request's version) instead of a query; a group the cache does not know yet is read."""
+    group = cache.summary(group_id)
     if group is None:
         loaded = await access_group(session, actor, group_id)
         return GroupSummary(id=loaded.id, slug=loaded.slug, name=loaded.name, visibility=loaded.visibility)
@@ -141,13 +139,10 @@ async def list_groups(
     cursor: str | None = None, limit: int = 20,
 ) -> tuple[list[GroupRead], str | None]:
     stmt = select(Group)
-    member_of = select(GroupMembership.group_id).where(
-        GroupMembership.user_id == actor.user_id, GroupMembership.status.in_(MEMBER_STATUSES)
-    )
     if mine:
-        stmt = stmt.where(Group.id.in_(member_of))
+        stmt = stmt.where(Group.id.in_(permissions.member_groups_of(actor.user_id)))
     else:
-        stmt = stmt.where(or_(Group.visibility != "secret", Group.id.in_(member_of)))
+        stmt = stmt.where(permissions.listed_groups(actor))
     if q:
         pattern = "%" + q.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(or_(Group.name_key.like(pattern, escape="\\"), func.lower(Group.description).like(pattern, escape="\\")))
@@ -166,39 +161,20 @@ async def list_groups(
 RANKED = 50  # the most joined listed groups kept for suggestions
 
 
-async def my_groups(
-    session: AsyncSession, actor: Actor, limit: int = 100, cache: GroupCache | None = None
-) -> list[GroupSummary]:
-    """The groups I belong to, by name, as summaries (the composer's destinations, the home sidebar): from the
-    application's `cache` for a request's actor (its memberships are this request's), else one query."""
-    if cache is not None:
-        return cache.summaries(actor.member_group_ids, limit)
-    rows = await session.execute(_MY_GROUPS, {"viewer": actor.user_id, "limit": limit})
-    return [GroupSummary(id=i, slug=slug, name=name, visibility=visibility) for i, slug, name, visibility in rows]
+def my_groups(actor: Actor, cache: GroupCache, limit: int = 100) -> list[GroupSummary]:
+    """The groups I belong to, by name, as summaries (the composer's destinations, the home sidebar), from the
+    runtime's `cache`: building the actor brought it up to the version its memberships were read at."""
+    return cache.summaries(actor.member_group_ids, limit)
 
 
-_GROUPS = Group.__table__.c
-_MY_GROUPS = (
-    select(_GROUPS.id, _GROUPS.slug, _GROUPS.name, _GROUPS.visibility)
-    .where(_GROUPS.id.in_(permissions.member_groups_of(bindparam("viewer", type_=BigInteger))))
-    .order_by(_GROUPS.name_key, _GROUPS.id)
-    .limit(bindparam("limit", type_=Integer))
-)
-
-
-async def suggested_groups(
-    session: AsyncSession, actor: Actor, limit: int = 4, cache: GroupCache | None = None
-) -> list[GroupRead]:
-    """Listed groups the member has not joined or asked to join, the most populated first.
-
-    With the application's `cache` (and an actor from a request, which knows its join requests) they come from the
-    cached ranking; otherwise, or when the member belongs to most ranked groups, from one query."""
-    if cache is not None:
-        ranked = await cache.ranking(session, _most_joined)
-        skip = actor.member_group_ids | actor.requested_group_ids
-        picks = [group for group in ranked if group.id not in skip][:limit]
-        if len(picks) == limit or len(ranked) < RANKED:
-            return picks
+async def suggested_groups(session: AsyncSession, actor: Actor, cache: GroupCache, limit: int = 4) -> list[GroupRead]:
+    """Listed groups the member has not joined or asked to join, the most populated first: from the `cache`'s
+    ranking, or from one query when the member belongs to most ranked groups."""
+    ranked = await cache.ranking(session, _most_joined)
+    skip = actor.member_group_ids | actor.requested_group_ids
+    picks = [group for group in ranked if group.id not in skip][:limit]
+    if len(picks) == limit or len(ranked) < RANKED:
+        return picks
     mine = select(GroupMembership.group_id).where(GroupMembership.user_id == actor.user_id)
     rows = (await session.execute(_ranked(limit).where(Group.id.not_in(mine)))).all()
     return [_suggestion(g, n) for g, n in rows]
@@ -214,7 +190,7 @@ def _ranked(limit: int) -> Select[tuple[Group, int]]:
     return (
         select(Group, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.group_id == Group.id)
-        .where(Group.visibility != "secret")
+        .where(permissions.groups_listed_to_all())
         .order_by(func.coalesce(counts.c.n, 0).desc(), Group.id)
         .limit(limit)
     )
@@ -241,7 +217,7 @@ async def join(session: AsyncSession, actor: Actor, group_id: int) -> str:
         return current.status
     if not permissions.can_join_group(actor, group):
         raise NotFound()
-    status = "member" if group.visibility == "public" else "pending"
+    status = "member" if permissions.is_public(group) else "pending"
     now = utcnow()
     membership = GroupMembership(
         group_id=group.id, user_id=actor.user_id, status=status, requested_at=now,

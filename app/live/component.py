@@ -19,11 +19,10 @@ def outbox_wakers(app: Any) -> list[Callable[[], None]]:
 
 
 async def start(app: Any) -> None:
-    settings = app.state.settings
+    settings = app.state.runtime.settings
     builder = EventBuilder()
     relay: Relay | None = None
-    hub = Hub(settings, cursor=lambda: relay.cursor if relay is not None else 0)
-    hub.sessionmaker = app.state.sessionmaker
+    hub = Hub(app.state.runtime, cursor=lambda: relay.cursor if relay is not None else 0)
     relay = Relay(app, hub, builder)
     bus = make_bus(settings.REDIS_URL, settings.REDIS_PREFIX)
     wakers = outbox_wakers(app)

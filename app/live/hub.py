@@ -8,7 +8,6 @@ authorized, so a member removed from a private group stops receiving its events 
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 import logging
 import time
@@ -22,8 +21,8 @@ from starlette.websockets import WebSocket, WebSocketState
 from app import permissions
 from app.db import utcnow
 from app.events import Event
-from app.groups.models import MEMBER_STATUSES
-from app.security import Actor
+from app.permissions import Actor
+from app.runtime import Runtime
 from app.users.models import AuthSession, User
 
 log = logging.getLogger("ruche.live")
@@ -112,7 +111,7 @@ class Connection:
             async with asyncio.timeout(timeout):
                 await self.websocket.send_text(text)
             return True
-        except Exception:  # noqa: BLE001 - timeout, peer gone: drop this client only
+        except Exception:
             self.kill(CLOSE_SLOW)
             return False
 
@@ -124,13 +123,16 @@ class Connection:
 
 
 class Hub:
-    def __init__(self, settings: Any, cursor: Callable[[], int]) -> None:
-        self.settings = settings
+    def __init__(self, runtime: Runtime, cursor: Callable[[], int]) -> None:
+        self.runtime = runtime
         self._cursor = cursor
         self.by_user: dict[int, set[Connection]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.sessionmaker: Any = None
         self.delivered = 0
+
+    @property
+    def settings(self) -> Any:
+        return self.runtime.settings
 
     # Registration
 
@@ -179,11 +181,10 @@ class Hub:
         data = event.data or {}
         if event.type == "membership.changed" and event.group_id is not None:
             for conn in self.by_user.get(event.subject_user_id or 0, ()):
-                conn.actor = with_membership(conn.actor, event.group_id, data.get("status"))
+                conn.actor = permissions.with_membership(conn.actor, event.group_id, data.get("status"))
         elif event.type in ("group.created", "group.updated") and event.group_id is not None:
-            public = data.get("visibility") == "public"
             for conn in self.connections:
-                conn.actor = with_public_group(conn.actor, event.group_id, public)
+                conn.actor = permissions.with_group_visibility(conn.actor, event.group_id, data.get("visibility"))
         elif event.type == "user.updated" and event.subject_user_id is not None:
             conns = list(self.by_user.get(event.subject_user_id, ()))
             if conns:
@@ -198,12 +199,12 @@ class Hub:
     async def recheck(self, conns: list[Connection]) -> None:
         """Re-resolve each connection's token; a refused one is closed with 4401."""
         from app.errors import Unauthorized
-        from app.users import service as users_service
+        from app.users.accounts import resolve_actor
 
-        async with self.sessionmaker() as session:
+        async with self.runtime.sessionmaker() as session:  # type: ignore[misc]
             for conn in conns:
                 try:
-                    conn.actor = await users_service.actor_from_token(session, self.settings, conn.token)
+                    conn.actor = await resolve_actor(self.runtime, session, conn.token)
                 except Unauthorized:
                     conn.kill(CLOSE_UNAUTHORIZED)
 
@@ -214,7 +215,7 @@ class Hub:
             return
         session_ids = sorted({c.actor.session_id for c in conns})
         valid: set[str] = set()
-        async with self.sessionmaker() as session:
+        async with self.runtime.sessionmaker() as session:  # type: ignore[misc]
             for i in range(0, len(session_ids), 900):
                 chunk = session_ids[i:i + 900]
                 rows = await session.scalars(
@@ -251,27 +252,6 @@ class Hub:
             conn.kill(code)
         for task in list(self._tasks):
             task.cancel()
-
-
-def with_membership(actor: Actor, group_id: int, status: str | None) -> Actor:
-    members = set(actor.member_group_ids)
-    animators = set(actor.animator_group_ids)
-    members.discard(group_id)
-    animators.discard(group_id)
-    if status in MEMBER_STATUSES:
-        members.add(group_id)
-    if status == "animator":
-        animators.add(group_id)
-    return dataclasses.replace(actor, member_group_ids=frozenset(members), animator_group_ids=frozenset(animators))
-
-
-def with_public_group(actor: Actor, group_id: int, public: bool) -> Actor:
-    groups = set(actor.public_group_ids)
-    if public:
-        groups.add(group_id)
-    else:
-        groups.discard(group_id)
-    return dataclasses.replace(actor, public_group_ids=frozenset(groups))
 
 
 async def close_socket(websocket: WebSocket, code: int) -> None:

@@ -125,7 +125,7 @@ class OutboxLoop:
                 await self.turn()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - nothing is lost: the cursor did not move past what failed
+            except Exception:
                 self._log.exception("%s turn failed", self.task_name)
                 await asyncio.sleep(self.poll_s)
             if self.min_interval_s:

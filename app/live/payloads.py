@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import permissions
 from app.activity import Activity
 from app.events import Event
 from app.notifications import service as notifications_service
@@ -121,7 +122,7 @@ def _post_id(a: Activity) -> int | None:
 async def _comments(session: AsyncSession, ids: set[int]) -> dict[int, Comment]:
     if not ids:
         return {}
-    rows = await session.scalars(select(Comment).where(Comment.id.in_(sorted(ids)), Comment.deleted_at.is_(None)))
+    rows = await session.scalars(select(Comment).where(Comment.id.in_(sorted(ids)), permissions.existing_comments()))
     return {c.id: c for c in rows}
 
 

@@ -32,9 +32,9 @@ class Relay(OutboxLoop):
     min_interval_s = 0.05
 
     def __init__(self, app: Any, hub: Hub, builder: EventBuilder) -> None:
-        settings = app.state.settings
+        settings = app.state.runtime.settings
         super().__init__(settings.LIVE_POLL_S, log)
-        self.sessionmaker = app.state.sessionmaker
+        self.sessionmaker = app.state.runtime.sessionmaker
         self.hub = hub
         self.builder = builder
         self.gaps = GapTracker(gap_wait_for(settings.is_sqlite, settings.LIVE_GAP_WAIT_S))

@@ -21,7 +21,9 @@ from app.live.hub import (
     close_socket,
 )
 from app.live.replay import replay
-from app.security import COOKIE_NAME, Actor
+from app.permissions import Actor
+from app.runtime import runtime_of
+from app.security import COOKIE_NAME
 
 router = APIRouter(tags=["live"])
 CLOSE_FORBIDDEN_ORIGIN = 4403
@@ -44,11 +46,12 @@ async def live(websocket: WebSocket) -> None:
     if since == -1:
         await websocket.close(CLOSE_BAD_REQUEST)
         return
-    if hub.count(actor.user_id) >= app.state.settings.LIVE_SOCKETS_PER_MEMBER:
+    settings = runtime_of(websocket).settings
+    if hub.count(actor.user_id) >= settings.LIVE_SOCKETS_PER_MEMBER:
         await websocket.close(CLOSE_TOO_MANY)
         return
     await websocket.accept()
-    conn = Connection(websocket, actor, token, app.state.settings.LIVE_SEND_QUEUE)
+    conn = Connection(websocket, actor, token, settings.LIVE_SEND_QUEUE)
     upto = hub.register(conn)
     try:
         await _serve(app, hub, conn, since, upto)
@@ -58,8 +61,9 @@ async def live(websocket: WebSocket) -> None:
 
 
 async def _authenticate(websocket: WebSocket) -> tuple[int | None, Actor | None, str | None]:
-    from app.users import service as users_service
+    from app.users.accounts import resolve_actor
 
+    runtime = runtime_of(websocket)
     token = websocket.query_params.get("token")
     if not token:
         token = websocket.cookies.get(COOKIE_NAME)
@@ -68,8 +72,8 @@ async def _authenticate(websocket: WebSocket) -> tuple[int | None, Actor | None,
     if not token or len(token) > 4096:
         return CLOSE_UNAUTHORIZED, None, None
     try:
-        async with websocket.app.state.sessionmaker() as session:  # short: closed before streaming
-            actor = await users_service.actor_from_token(session, websocket.app.state.settings, token)
+        async with runtime.sessionmaker() as session:  # type: ignore[misc]  # short: closed before streaming
+            actor = await resolve_actor(runtime, session, token)
     except Unauthorized:
         return CLOSE_UNAUTHORIZED, None, None
     return None, actor, token
@@ -80,7 +84,7 @@ def same_origin(websocket: WebSocket) -> bool:
     origin = websocket.headers.get("origin")
     if not origin:
         return False
-    base = websocket.app.state.settings.BASE_URL
+    base = runtime_of(websocket).settings.BASE_URL
     if base:
         parts = urlsplit(base)
         expected = f"{parts.scheme}://{parts.netloc}"
@@ -107,7 +111,8 @@ def _parse_since(value: Any) -> int | None:
 
 async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: int) -> None:
     """Replay, then send queued events in this coroutine; one reader task watches the inbound side."""
-    settings = app.state.settings
+    runtime = app.state.runtime
+    settings = runtime.settings
     first_since: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
     if since is not None:
         first_since.set_result(since)
@@ -119,7 +124,7 @@ async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: 
         if since is not None:
             conn.floor = since
         if since is not None and since < upto:
-            ok = await replay(conn, app.state.sessionmaker, app.state.live_builder, since, upto,
+            ok = await replay(conn, runtime.sessionmaker, app.state.live_builder, since, upto,
                               settings.LIVE_SEND_TIMEOUT_S)
             if not ok:
                 return

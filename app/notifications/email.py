@@ -75,14 +75,14 @@ def deliver(settings: Settings, message: EmailMessage) -> None:
 
 async def send_pending(app: Any) -> int:
     """Send the e-mails of pending notifications; returns how many were sent."""
-    settings: Settings = app.state.settings
+    settings: Settings = app.state.runtime.settings
     sent = 0
-    async with session_scope(app.state.sessionmaker) as session:
+    async with session_scope(app.state.runtime.sessionmaker) as session:
         ids = list(await session.scalars(
             select(Notification.id).where(Notification.email_status == "pending").order_by(Notification.id).limit(BATCH)
         ))
     for notification_id in ids:
-        async with session_scope(app.state.sessionmaker) as session:
+        async with session_scope(app.state.runtime.sessionmaker) as session:
             claimed = await session.execute(
                 update(Notification).where(Notification.id == notification_id, Notification.email_status == "pending")
                 .values(email_status="sending")
@@ -103,6 +103,6 @@ async def send_pending(app: Any) -> int:
         except (OSError, smtplib.SMTPException) as exc:
             log.warning("notification e-mail %s failed: %s", notification_id, exc)
             status = "failed"
-        async with session_scope(app.state.sessionmaker) as session:
+        async with session_scope(app.state.runtime.sessionmaker) as session:
             await session.execute(update(Notification).where(Notification.id == notification_id).values(email_status=status))
     return sent

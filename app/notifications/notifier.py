@@ -41,7 +41,7 @@ class Notifier(OutboxLoop):
     min_interval_s = 0.1
 
     def __init__(self, app: Any) -> None:
-        settings = app.state.settings
+        settings = app.state.runtime.settings
         super().__init__(settings.LIVE_POLL_S, log)
         self.app = app
         self.gaps = GapTracker(gap_wait_for(settings.is_sqlite, settings.LIVE_GAP_WAIT_S))
@@ -58,14 +58,14 @@ class Notifier(OutboxLoop):
         """Handle one batch; True when more activities are waiting."""
         if not await self._work_waiting():
             return False
-        async with session_scope(self.app.state.sessionmaker, self.app.state) as session:
+        async with session_scope(self.app.state.runtime.sessionmaker, self.app.state) as session:
             cursor = await _claim_cursor(session)
             if cursor is None:
                 return False  # another process holds the batch
             rows = await activities_after(session, cursor.last_id, limit=BATCH)
             ready, new_last, waiting = self.gaps.contiguous(rows, cursor.last_id)
             for activity in ready:
-                for kind, recipients in await rules.plan(session, activity):
+                for kind, recipients in await rules.plan(self.app.state.runtime, session, activity):
                     await service.create_for_activity(session, activity, kind, recipients)
             if new_last != cursor.last_id:
                 cursor.last_id = new_last
@@ -77,7 +77,7 @@ class Notifier(OutboxLoop):
 
     async def _work_waiting(self) -> bool:
         """A read without locks: the cursor row is locked (written, on SQLite) only when there is work."""
-        async with self.app.state.sessionmaker() as session:
+        async with self.app.state.runtime.sessionmaker() as session:
             return bool(await session.scalar(_WORK_WAITING))
 
 

@@ -15,7 +15,7 @@ from app.activity import Activity
 from app.groups.models import MEMBER_STATUSES, GroupMembership
 from app.notifications.models import Notification
 from app.posts.models import Comment, Post
-from app.security import Actor
+from app.runtime import Runtime
 from app.users import service as users_service
 from app.users.models import User
 
@@ -24,48 +24,48 @@ MAX_MENTIONS = 10  # SECURITY.md: at most 10 mentions notified per post
 Plan = list[tuple[str, list[int]]]
 
 
-async def plan(session: AsyncSession, activity: Activity) -> Plan:
+async def plan(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
     """The notifications an activity causes, most specific kind first (one per member per activity)."""
     handler = _RULES.get(activity.type)
     if handler is None:
         return []
-    return await handler(session, activity)
+    return await handler(runtime, session, activity)
 
 
-async def _post_created(session: AsyncSession, activity: Activity) -> Plan:
+async def _post_created(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
     if not activity.payload.get("mentions") and activity.payload.get("kind") != "announcement":
         return []  # most posts tell nobody: no need to read them
     post = await session.get(Post, activity.post_id) if activity.post_id else None
     if post is None:
         return []
-    out: Plan = [("mention", await _who_can_view(session, _ids(activity.payload.get("mentions"))[:MAX_MENTIONS], post))]
+    out: Plan = [("mention", await _who_can_view(runtime, session, _ids(activity.payload.get("mentions"))[:MAX_MENTIONS], post))]
     if post.kind == "announcement":
         out.append(("announcement", await _audience(session, post)))
     return out
 
 
-async def _post_updated(session: AsyncSession, activity: Activity) -> Plan:
+async def _post_updated(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
     """Members mentioned by an edit (not those mentioned before) are told once."""
     post = await session.get(Post, activity.post_id) if activity.post_id else None
     if post is None:
         return []
-    return [("mention", await _who_can_view(session, _ids(activity.payload.get("new_mentions"))[:MAX_MENTIONS], post))]
+    return [("mention", await _who_can_view(runtime, session, _ids(activity.payload.get("new_mentions"))[:MAX_MENTIONS], post))]
 
 
-async def _comment_created(session: AsyncSession, activity: Activity) -> Plan:
+async def _comment_created(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
     post = await session.get(Post, activity.post_id) if activity.post_id else None
     comment = await session.get(Comment, activity.comment_id) if activity.comment_id else None
-    if post is None or comment is None or comment.deleted_at is not None:
+    if post is None or not permissions.comment_exists(comment):
         return []
     payload = activity.payload
     repliers = _ids([payload.get("parent_author_id"), payload.get("post_author_id") or post.author_id])
     return [
-        ("reply", await _who_can_view(session, repliers, post)),
-        ("mention", await _who_can_view(session, _ids(payload.get("mentions"))[:MAX_MENTIONS], post)),
+        ("reply", await _who_can_view(runtime, session, repliers, post)),
+        ("mention", await _who_can_view(runtime, session, _ids(payload.get("mentions"))[:MAX_MENTIONS], post)),
     ]
 
 
-async def _reaction_changed(session: AsyncSession, activity: Activity) -> Plan:
+async def _reaction_changed(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
     if not activity.payload.get("kind"):
         return []  # a reaction removed tells nobody
     target = _ids([activity.payload.get("target_author_id")])
@@ -77,10 +77,10 @@ async def _reaction_changed(session: AsyncSession, activity: Activity) -> Plan:
         return []
     if await _unread_reaction_exists(session, activity, target[0]):
         return []  # like, unlike, like again: one unread notification is enough
-    return [("reaction", await _who_can_view(session, target, post))]
+    return [("reaction", await _who_can_view(runtime, session, target, post))]
 
 
-async def _group_requested(session: AsyncSession, activity: Activity) -> Plan:
+async def _group_requested(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
     animators = await session.scalars(
         select(GroupMembership.user_id).where(
             GroupMembership.group_id == activity.group_id, GroupMembership.status == "animator"
@@ -89,7 +89,7 @@ async def _group_requested(session: AsyncSession, activity: Activity) -> Plan:
     return [("group_request", await _active(session, list(animators)))]
 
 
-async def _group_accepted(session: AsyncSession, activity: Activity) -> Plan:
+async def _group_accepted(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
     return [("group_accepted", await _active(session, _ids([activity.subject_user_id])))]
 
 
@@ -103,10 +103,10 @@ _RULES = {
 }
 
 
-async def _who_can_view(session: AsyncSession, user_ids: Sequence[int], post: Post) -> list[int]:
+async def _who_can_view(runtime: Runtime, session: AsyncSession, user_ids: Sequence[int], post: Post) -> list[int]:
     out = []
     for user in await _active_users(session, user_ids):
-        actor = await users_service.build_actor(session, user)
+        actor = await users_service.build_actor(runtime, session, user)
         if permissions.can_view_post(actor, post):
             out.append(user.id)
     return out
@@ -119,10 +119,9 @@ async def _audience(session: AsyncSession, post: Post) -> list[int]:
         stmt = stmt.join(GroupMembership, GroupMembership.user_id == User.id).where(
             GroupMembership.group_id == post.group_id, GroupMembership.status.in_(MEMBER_STATUSES)
         )
-    members = frozenset({post.group_id}) if post.group_id is not None else frozenset()
     return [
         uid for uid, role in await session.execute(stmt.order_by(User.id))
-        if permissions.can_view_post(Actor(user_id=uid, role=role, session_id="", member_group_ids=members), post)
+        if permissions.can_view_post(permissions.member_of(uid, role, post.group_id), post)
     ]
 
 

@@ -10,11 +10,10 @@ from app.activity import Activity, emit
 from app.db import utcnow
 from app.notifications.models import DEFAULT_DELIVERY, KINDS, Notification, NotificationSetting
 from app.notifications.schemas import NotificationRead, NotificationSettings
+from app.permissions import Actor
 from app.posts.models import Post
 from app.posts.views import user_summaries
 from app.schemas import cursor_int, decode_cursor, encode_cursor
-from app.security import Actor
-from app.users.models import User
 
 
 def _still_visible(actor: Actor) -> ColumnElement[bool]:
@@ -144,13 +143,6 @@ async def create_for_activity(
 
 async def _already_notified(session: AsyncSession, activity_id: int) -> set[int]:
     return set(await session.scalars(select(Notification.user_id).where(Notification.activity_id == activity_id)))
-
-
-async def active_user_ids(session: AsyncSession, user_ids: Sequence[int]) -> list[int]:
-    out: list[int] = []
-    for chunk in _chunks(sorted(set(user_ids)), 900):
-        out += list(await session.scalars(select(User.id).where(User.id.in_(chunk), User.is_active.is_(True))))
-    return out
 
 
 def _chunks(items: list[int], size: int) -> list[list[int]]:

@@ -19,13 +19,13 @@ from app.groups.cache import GroupCache
 from app.groups.schemas import GroupSummary
 from app.i18n import current_locale
 from app.lru import SizedLRU
+from app.permissions import Actor
 from app.posts import read
 from app.posts.models import Comment, Post
 from app.posts.read import PostRow
 from app.posts.schemas import MAX_POST_BODY, MAX_TITLE
 from app.posts.views import comment_views
 from app.runtime import CacheSpec
-from app.security import Actor
 from app.templating import environment, gettext
 
 RELATIVE_FOR_DAYS = 7
@@ -106,9 +106,9 @@ def labels(request: Request) -> TimeLabels:
     return request.app.state.runtime.caches.get(TIME_LABELS)  # type: ignore[no-any-return]
 
 
-async def list_my_groups(session: AsyncSession, actor: Actor, cache: GroupCache | None = None) -> list[GroupSummary]:
+def list_my_groups(actor: Actor, cache: GroupCache) -> list[GroupSummary]:
     """The groups I belong to (the composer's destinations), by name."""
-    return await groups_service.my_groups(session, actor, limit=MAX_DESTINATIONS, cache=cache)
+    return groups_service.my_groups(actor, cache, limit=MAX_DESTINATIONS)
 
 
 _CARD_SLOTS = {name: Markup(slots.slot(name)) for name in (
@@ -126,7 +126,7 @@ def render_cards(request: Request, actor: Actor, rows: Sequence[PostRow], headin
         return []
     runtime = request.app.state.runtime
     kept, time_labels = runtime.caches.get(CARDS), runtime.caches.get(TIME_LABELS)
-    env = environment(request.app.state.settings.FRONTEND_DIR)
+    env = environment(runtime.settings.FRONTEND_DIR)
     locale = current_locale.get()
     keys = [(id(env), locale, heading_level, read.shared(row)) for row in rows]
     # By position, not by key: each lookup of a key hashes and compares a whole row again.
@@ -200,12 +200,12 @@ async def comment_items(
 async def composer(
     session: AsyncSession, actor: Actor, *, group_id: int | None = None, values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None, next_path: str = "/", message: str | None = None,
-    my_groups: Sequence[GroupSummary] | None = None,
+    my_groups: Sequence[GroupSummary],
 ) -> dict[str, Any]:
     """The composer's context: destinations I may post in (company-wide first), kinds, a fresh Idempotency-Key.
 
-    `my_groups` (from `my_groups()`) saves the query when the page already listed them."""
-    groups = my_groups if my_groups is not None else await list_my_groups(session, actor)
+    `my_groups`: from `list_my_groups()`."""
+    groups = my_groups
     targets = [{"id": "", "name": None, "announce": permissions.can_announce_in(actor, None)}]
     targets += [{"id": str(g.id), "name": g.name, "announce": permissions.can_announce_in(actor, g.id)}
                 for g in groups if permissions.can_post_in(actor, g.id)]

@@ -8,19 +8,19 @@ from app import permissions
 from app.activity import emit
 from app.db import utcnow
 from app.errors import Invalid, NotFound
+from app.permissions import Actor
 from app.posts import counters
 from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
 from app.posts.models import Comment, Post
 from app.posts.schemas import CommentCreate, cursor_id
 from app.posts.service import _parse, access_post
 from app.schemas import encode_cursor
-from app.security import Actor
 
 
 async def access_comment(session: AsyncSession, actor: Actor, comment_id: int) -> tuple[Comment, Post]:
     """A live comment on a post the actor may see, with that post; otherwise 404."""
     comment = await session.get(Comment, comment_id)
-    if comment is None or comment.deleted_at is not None:
+    if comment is None or not permissions.comment_exists(comment):
         raise NotFound()
     post = await access_post(session, actor, comment.post_id)
     return comment, post
@@ -32,7 +32,7 @@ async def list_comments(
     """A post's live comments and replies, oldest first (keyset on id, so new comments never shift a page)."""
     post = await access_post(session, actor, post_id)
     after = cursor_id(cursor)
-    stmt = select(Comment).where(Comment.post_id == post.id, Comment.deleted_at.is_(None))
+    stmt = select(Comment).where(Comment.post_id == post.id, permissions.existing_comments())
     if after is not None:
         stmt = stmt.where(Comment.id > after)
     comments = list(await session.scalars(stmt.order_by(Comment.id).limit(limit + 1)))
@@ -70,11 +70,11 @@ async def _parent(session: AsyncSession, post: Post, parent_id: int | None) -> C
     if parent_id is None:
         return None
     parent = await session.get(Comment, parent_id)
-    if parent is None or parent.post_id != post.id or parent.deleted_at is not None:
+    if parent is None or parent.post_id != post.id or not permissions.comment_exists(parent):
         raise Invalid("parent_id must be a comment of this post")
     if parent.parent_id is not None:  # one level of replies: answer the thread's top-level comment
         top = await session.get(Comment, parent.parent_id)
-        if top is None or top.deleted_at is not None:
+        if not permissions.comment_exists(top):
             raise Invalid("parent_id must be a comment of this post")
         return top
     return parent
@@ -87,7 +87,7 @@ async def delete_comment(session: AsyncSession, actor: Actor, comment_id: int) -
     now = utcnow()
     removed = list(await session.scalars(
         update(Comment)
-        .where(or_(Comment.id == comment.id, Comment.parent_id == comment.id), Comment.deleted_at.is_(None))
+        .where(or_(Comment.id == comment.id, Comment.parent_id == comment.id), permissions.existing_comments())
         .values(deleted_at=now)
         .returning(Comment.id)
         .execution_options(synchronize_session=False)

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.security import Actor
+from app.permissions import Actor
 from app.users.models import User
 from app.users.schemas import UserSummary
 

@@ -1,9 +1,9 @@
 """Post pages: publish from the composer (works without JavaScript), a post with its comments, edit, delete,
 and the card fragment live updates insert. Every handler calls `app.posts.service`, as the API does."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,15 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import permissions
 from app.csrf import CsrfProtected
 from app.db import SessionDep
-from app.deps import Id, LimiterDep, SettingsDep
+from app.deps import Id, RuntimeDep
 from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from app.feed import service as feed_service
+from app.groups.cache import GROUPS
+from app.groups.schemas import GroupSummary
+from app.markdown import normalize_topic
+from app.permissions import Actor
 from app.posts import comments as comments_service
 from app.posts import read
 from app.posts import service as posts_service
-from app.posts.cards import comment_items, composer, labels, post_card, render_cards
+from app.posts.cards import comment_items, composer, labels, list_my_groups, post_card, render_cards
 from app.posts.models import Post
 from app.posts.schemas import MAX_COMMENT_BODY, MAX_POST_BODY, MAX_TITLE, PostCreate, PostUpdate
-from app.security import Actor
+from app.runtime import runtime_of
 from app.templating import render
 from app.web.common import N_, PageActor, field_errors, form_text, redirect, safe_next
 
@@ -36,14 +41,13 @@ async def new_post(request: Request, actor: PageActor, session: SessionDep) -> R
     """The composer alone (also where a refused post comes back with what was typed)."""
     group = request.query_params.get("group", "")
     group_id = int(group) if group.isdigit() and len(group) < 19 else None
-    ctx = await composer(session, actor, group_id=group_id, next_path="/")
+    ctx = await composer(session, actor, group_id=group_id, next_path="/", my_groups=_my_groups(request, actor))
     return render(request, "posts/new.html", {"composer": ctx})
 
 
 @pages.post("/posts")
 async def create_post(
-    request: Request, _csrf: CsrfProtected, actor: PageActor, session: SessionDep, settings: SettingsDep,
-    limiter: LimiterDep,
+    request: Request, _csrf: CsrfProtected, actor: PageActor, session: SessionDep, runtime: RuntimeDep,
 ) -> Response:
     form = await request.form()
     values = {name: form_text(form, name, limit) for name, limit in COMPOSER_FIELDS.items()}
@@ -60,9 +64,7 @@ async def create_post(
             errors["body"] = N_("Write your message before publishing.")
         return await _composer_again(request, session, actor, values, next_path, errors=errors, status=422)
     try:
-        post, created = await posts_service.create_post(
-            session, actor, data, settings=settings, limiter=limiter, idempotency_key=key,
-            groups=request.app.state.group_cache)
+        post, created = await posts_service.create_post(session, runtime, actor, data, idempotency_key=key)
     except (RateLimited, Conflict, Forbidden, NotFound, Invalid) as exc:
         # A refused post leaves nothing behind, not even its Idempotency-Key claim: the page answers 4xx
         # instead of raising, so the unit of work would commit it. (Not a savepoint: on SQLite one opened
@@ -73,6 +75,10 @@ async def create_post(
                                      headers=exc.headers if isinstance(exc, RateLimited) else None)
     flash = N_("Your post is published.") if created else N_("This post was already published.")
     return redirect(request, f"{next_path}#post-{post.id}", flash=flash)
+
+
+def _my_groups(request: Request, actor: Actor) -> list[GroupSummary]:
+    return list_my_groups(actor, runtime_of(request).caches.get(GROUPS))
 
 
 def _refusal(exc: Exception) -> tuple[str, int]:
@@ -92,7 +98,8 @@ async def _composer_again(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The composer with what was typed, a message, and a fresh Idempotency-Key (nothing was published)."""
-    ctx = await composer(session, actor, values=values, errors=errors, message=message, next_path=next_path)
+    ctx = await composer(session, actor, values=values, errors=errors, message=message, next_path=next_path,
+                         my_groups=_my_groups(request, actor))
     return render(request, "posts/new.html", {"composer": ctx}, status_code=status, headers=headers)
 
 
@@ -149,6 +156,19 @@ async def edit(request: Request, post_id: Id, _csrf: CsrfProtected, actor: PageA
     return redirect(request, f"/posts/{post.id}", flash=N_("Your post is updated."))
 
 
+def _feed_key(feed: str) -> tuple[str, int | str | None]:
+    """`home`, `group:ID`, `member:ID` or `topic:NAME` as (kind, key); 404 for anything else."""
+    kind, _, key = feed.partition(":")
+    if kind == "home" and not key:
+        return kind, None
+    if kind in ("group", "member") and key.isascii() and key.isdigit() and len(key) < 19:
+        return kind, int(key)
+    topic = normalize_topic(key) if kind == "topic" else None
+    if topic is not None:
+        return kind, topic
+    raise NotFound()
+
+
 async def _editable(session: AsyncSession, actor: Actor, post_id: int) -> Post:
     post = await posts_service.access_post(session, actor, post_id)
     permissions.require(permissions.can_edit_post(actor, post), N_("Only the author can edit this post"))
@@ -165,8 +185,17 @@ async def delete(request: Request, post_id: Id, _csrf: CsrfProtected, actor: Pag
 
 
 @pages.get("/fragments/posts/{post_id}")
-async def post_fragment(request: Request, post_id: Id, actor: PageActor, session: SessionDep) -> Response:
-    """One card as the feed shows it, for live updates (404 when the viewer may not see the post)."""
+async def post_fragment(
+    request: Request, post_id: Id, actor: PageActor, session: SessionDep,
+    feed: Annotated[str | None, Query(max_length=80)] = None,
+) -> Response:
+    """One card as the feed shows it, for live updates (404 when the viewer may not see the post).
+
+    With `feed` (`home`, `group:ID`, `member:ID`, `topic:NAME`: the page's `data-feed`), only when the post is in
+    that feed for this viewer, by the feed's own rule (app.feed.service.in_feed); 204 otherwise, whether or not the
+    viewer may see the post. live.js asks before announcing a new post: the page never decides it."""
+    if feed is not None and not await feed_service.in_feed(session, actor, *_feed_key(feed), post_id):
+        return Response(status_code=204)
     row = await read.visible_row(session, actor, post_id)
     if row is None:
         raise NotFound()

@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.activity import emit
 from app.db import utcnow
+from app.permissions import Actor
 from app.posts import counters
 from app.posts.comments import access_comment
 from app.posts.models import Comment, Post, Reaction
 from app.posts.schemas import ReactionState
 from app.posts.service import access_post
-from app.security import Actor
 
 
 async def set_post_reaction(session: AsyncSession, actor: Actor, post_id: int, kind: str) -> ReactionState:

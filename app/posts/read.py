@@ -27,11 +27,11 @@ from app.errors import NotFound
 from app.groups.models import Group
 from app.groups.schemas import GroupSummary
 from app.lru import SizedLRU
+from app.permissions import Actor
 from app.posts.models import Post, PostMention, PostTopic, Reaction
 from app.posts.schemas import PostRead
 from app.runtime import CacheSpec
 from app.search.highlight import plain_title
-from app.security import Actor
 from app.users.models import User
 from app.users.schemas import UserSummary
 

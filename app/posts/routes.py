@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Response
 
 from app.db import SessionDep
-from app.deps import Cursor, Id, Limit, LimiterDep, SettingsDep
+from app.deps import Cursor, Id, Limit, RuntimeDep
 from app.posts import comments, reactions, service
 from app.posts.mentions import MAX_SUGGESTIONS, suggest_mentions
 from app.posts.read import api_view, created_view
@@ -29,13 +29,10 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 
 @router.post("/posts", status_code=201, response_model=PostRead)
 async def create_post(
-    request: Request, data: PostCreate, response: Response, session: SessionDep, actor: CurrentActor,
-    settings: SettingsDep, limiter: LimiterDep, idempotency_key: IdempotencyKey = None,
+    data: PostCreate, response: Response, session: SessionDep, actor: CurrentActor, runtime: RuntimeDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> PostRead:
-    post, created = await service.create_post(
-        session, actor, data, settings=settings, limiter=limiter, idempotency_key=idempotency_key,
-        groups=request.app.state.group_cache,
-    )
+    post, created = await service.create_post(session, runtime, actor, data, idempotency_key=idempotency_key)
     if not created:
         response.status_code = 200  # a replayed Idempotency-Key: the first post, not a new one
         return await api_view(session, actor, post.id)

@@ -11,9 +11,10 @@ from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound, RateLimited
 from app.groups import service as groups_service
-from app.groups.cache import GroupCache
+from app.groups.cache import GROUPS, GroupCache
 from app.groups.schemas import GroupSummary
 from app.markdown import Parsed, parse
+from app.permissions import Actor
 from app.posts import idempotency
 from app.posts.insert import insert_post
 from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
@@ -21,7 +22,7 @@ from app.posts.models import Post, PostMention, PostTopic
 from app.posts.read import NewPostRefs
 from app.posts.schemas import PostCreate, PostUpdate
 from app.ratelimit import Limiter
-from app.security import Actor
+from app.runtime import Runtime
 from app.users.models import User
 
 
@@ -34,19 +35,10 @@ async def access_post(session: AsyncSession, actor: Actor, post_id: int) -> Post
 
 
 async def create_post(
-    session: AsyncSession,
-    actor: Actor,
-    data: PostCreate,
-    *,
-    settings: Settings,
-    limiter: Limiter,
-    idempotency_key: str | None = None,
-    groups: GroupCache | None = None,
+    session: AsyncSession, runtime: Runtime, actor: Actor, data: PostCreate, *, idempotency_key: str | None = None,
 ) -> tuple[Post, bool]:
-    """Publish a post; returns (post, created). `created` is False when an Idempotency-Key replays.
-
-    `groups`: the application's group cache, when a request's actor brought it up to date (no group query)."""
-    group = await _check_can_publish(session, actor, data, groups)
+    """Publish a post; returns (post, created). `created` is False when an Idempotency-Key replays."""
+    group = await _check_can_publish(session, actor, data, runtime.caches.get(GROUPS))
     if idempotency_key is not None:
         key = idempotency.check_key(idempotency_key)
         request_hash = idempotency.fingerprint(data)
@@ -56,7 +48,7 @@ async def create_post(
         if earlier is not None:
             idempotency.check_same_request(earlier, request_hash)
             return await access_post(session, actor, earlier.post_id or 0), False
-    await _check_posting_limits(session, actor, data.body, settings, limiter)
+    await _check_posting_limits(session, actor, data.body, runtime.settings, runtime.limiter)
     parsed = _parse(data.body)
     members = await resolve_handles(session, parsed.handles)
     mentioned = members[:MAX_NOTIFIED_MENTIONS]
@@ -77,7 +69,7 @@ async def create_post(
     return post, True
 
 
-async def _check_can_publish(session: AsyncSession, actor: Actor, data: PostCreate, groups: GroupCache | None
+async def _check_can_publish(session: AsyncSession, actor: Actor, data: PostCreate, groups: GroupCache
                              ) -> GroupSummary | None:
     """The post's group, if any. 404 for a group the actor may not know exists, 403 when they may not post (or
     announce) there."""
@@ -100,7 +92,7 @@ async def _check_posting_limits(
         since = utcnow() - timedelta(seconds=settings.DUPLICATE_POST_WINDOW_S)
         duplicate = await session.scalar(
             select(Post.id).where(
-                Post.author_id == actor.user_id, Post.created_at >= since, Post.deleted_at.is_(None), Post.body == body
+                Post.author_id == actor.user_id, Post.created_at >= since, permissions.existing_posts(), Post.body == body
             ).limit(1)
         )
         if duplicate is not None:

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from sqlalchemy import BindParameter, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.permissions import Actor
 from app.posts.models import Comment, Reaction
 from app.posts.schemas import CommentRead
-from app.security import Actor
 from app.users.models import User
 from app.users.schemas import UserSummary
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import permissions
 from app.groups.models import Group
 from app.posts.models import Comment, Post
 from app.search.schema import comment_doc, group_doc, post_doc, uid, user_doc
@@ -49,10 +50,6 @@ class Targets:
             self.groups.add(group_id)
 
 
-def _live_post(post: Post | None) -> bool:
-    return post is not None and post.deleted_at is None and post.hidden_at is None
-
-
 async def load_ops(session: AsyncSession, targets: Targets) -> list[Op]:
     ops: list[Op] = []
     post_ids = targets.posts | targets.posts_with_comments
@@ -60,8 +57,9 @@ async def load_ops(session: AsyncSession, targets: Targets) -> list[Op]:
         posts = {p.id: p for p in await session.scalars(select(Post).where(Post.id.in_(post_ids)))}
         for pid in sorted(post_ids):
             post = posts.get(pid)
-            ops.append(("update", post_doc(post)) if post is not None and _live_post(post) else ("delete_post", pid))
-        live = [pid for pid in targets.posts_with_comments if _live_post(posts.get(pid))]
+            ops.append(("update", post_doc(post)) if post is not None and permissions.is_indexable_post(post)
+                       else ("delete_post", pid))
+        live = [pid for pid in targets.posts_with_comments if permissions.is_indexable_post(posts.get(pid))]
         if live:
             rows = await session.scalars(select(Comment).where(Comment.post_id.in_(live)))
             ops.extend(_comment_op(c, posts[c.post_id]) for c in rows)
@@ -74,7 +72,7 @@ async def load_ops(session: AsyncSession, targets: Targets) -> list[Op]:
         ops.extend(("delete", uid("comment", cid)) for cid in targets.comments - found)
     if targets.deleted_comment_posts:
         gone = await session.scalars(select(Comment.id).where(
-            Comment.post_id.in_(targets.deleted_comment_posts), Comment.deleted_at.is_not(None)))
+            Comment.post_id.in_(targets.deleted_comment_posts), permissions.deleted_comments()))
         ops.extend(("delete", uid("comment", cid)) for cid in gone)
     if targets.users:
         ops.extend(await _user_ops(session, targets.users))
@@ -86,7 +84,7 @@ async def load_ops(session: AsyncSession, targets: Targets) -> list[Op]:
 
 
 def _comment_op(comment: Comment, post: Post) -> Op:
-    if comment.deleted_at is not None or not _live_post(post):
+    if not permissions.comment_exists(comment) or not permissions.is_indexable_post(post):
         return ("delete", uid("comment", comment.id))
     return ("update", comment_doc(comment, post.group_id))
 
@@ -135,7 +133,7 @@ async def all_docs(session: AsyncSession, chunk: int = 2000) -> AsyncIterator[li
 async def _posts_newest_first(session: AsyncSession, chunk: int) -> AsyncIterator[dict[str, Any]]:
     last: int | None = None
     while True:
-        stmt = select(Post).where(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+        stmt = select(Post).where(permissions.published_posts())
         if last is not None:
             stmt = stmt.where(Post.id < last)
         posts = list(await session.scalars(stmt.order_by(Post.id.desc()).limit(chunk)))
@@ -150,7 +148,7 @@ async def _comments_newest_first(session: AsyncSession, chunk: int) -> AsyncIter
     last: int | None = None
     while True:
         stmt = (select(Comment, Post.group_id).join(Post, Post.id == Comment.post_id)
-                .where(Comment.deleted_at.is_(None), Post.deleted_at.is_(None), Post.hidden_at.is_(None)))
+                .where(permissions.existing_comments(), permissions.published_posts()))
         if last is not None:
             stmt = stmt.where(Comment.id < last)
         rows = (await session.execute(stmt.order_by(Comment.id.desc()).limit(chunk))).all()

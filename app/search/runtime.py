@@ -104,36 +104,26 @@ async def run_indexer(indexer: Indexer, lock: IndexerLock, wake_event: asyncio.E
             pass
 
 
-_active: list[SearchRuntime] = []
-
-
-def active() -> SearchRuntime | None:
-    """This process's search runtime, for services reached without the app (the people directory)."""
-    return _active[-1] if _active else None
-
-
 async def start(app: Any) -> None:
-    settings = app.state.settings
+    settings = app.state.runtime.settings
     store = IndexStore(search_root(settings))
     await anyio.to_thread.run_sync(store.ensure)
     runtime = SearchRuntime(store, SearcherPool(store, SEARCH_THREADS), anyio.CapacityLimiter(SEARCH_THREADS))
     runtime.loop = asyncio.get_running_loop()
-    app.state.search = runtime
-    _active.append(runtime)
+    app.state.runtime.search = runtime  # the people directory reaches it through the runtime, without the app
     if settings.SEARCH_INDEXER == "off":
         return
-    runtime.indexer = Indexer(store, app.state.sessionmaker)
+    runtime.indexer = Indexer(store, app.state.runtime.sessionmaker)
     runtime.lock = IndexerLock(store.root)
     runtime.task = asyncio.create_task(run_indexer(runtime.indexer, runtime.lock, runtime.wake_event))
     app.state.after_commit.append(runtime.wake)
 
 
 async def stop(app: Any) -> None:
-    runtime: SearchRuntime | None = getattr(app.state, "search", None)
+    runtime: SearchRuntime | None = app.state.runtime.search
     if runtime is None:
         return
-    if runtime in _active:
-        _active.remove(runtime)
+    app.state.runtime.search = None
     if runtime.wake in app.state.after_commit:
         app.state.after_commit.remove(runtime.wake)
     if runtime.task is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
+from app import permissions
 from app.search.analyzers import name_analyzer, text_analyzer
 
 KINDS = ("post", "comment", "user", "group")
@@ -87,7 +88,7 @@ def user_doc(user: Any, skills: list[str]) -> dict[str, Any]:
 def group_doc(group: Any) -> dict[str, Any]:
     return {
         "uid": uid("group", group.id), "kind": "group",
-        "scope": f"s{group.id}" if group.visibility == "secret" else "0",
+        "scope": "0" if permissions.is_listed(group) else f"s{group.id}",
         "created": _ts(group.created_at), "text": _text(group.name, group.description or ""),
         "names": group.name,
     }

@@ -15,6 +15,7 @@ from app import permissions
 from app.config import Settings
 from app.errors import Invalid, Unavailable
 from app.groups.models import Group
+from app.permissions import Actor
 from app.posts import read
 from app.posts.models import Comment, Post
 from app.ratelimit import Limiter, enforce
@@ -25,7 +26,6 @@ from app.search.highlight import plain_title, snippet
 from app.search.index import SearchUnavailable
 from app.search.runtime import SearchRuntime
 from app.search.schemas import SearchItem, SearchPage, SuggestItem
-from app.security import Actor
 from app.users import service as users_service
 from app.users.models import User
 
@@ -49,7 +49,7 @@ class SearchParams:
 
 
 def runtime_of(app_state: Any) -> SearchRuntime:
-    runtime: SearchRuntime | None = getattr(app_state, "search", None)
+    runtime: SearchRuntime | None = app_state.runtime.search
     if runtime is None:
         raise Unavailable("Search is starting", headers={"Retry-After": "5"})
     return runtime
@@ -122,7 +122,7 @@ def _skill_matches(skill: str, wanted: list[set[str]]) -> bool:
 
 async def mask_scopes(session: AsyncSession, actor: Actor) -> frozenset[str]:
     """Scopes the actor may not see, decided by app.permissions for every non-public group."""
-    groups = await session.scalars(select(Group).where(Group.visibility != "public"))
+    groups = await session.scalars(select(Group).where(permissions.restricted_groups()))
     hidden: set[str] = set()
     for group in groups:
         if not permissions.can_read_group_content(actor, group.id):
@@ -177,7 +177,7 @@ async def _materialize(
     if ids["comment"]:
         rows = await session.execute(
             select(Comment, Post).join(Post, Post.id == Comment.post_id)
-            .where(Comment.id.in_(ids["comment"]), Comment.deleted_at.is_(None), permissions.visible_posts(actor))
+            .where(Comment.id.in_(ids["comment"]), permissions.existing_comments(), permissions.visible_posts(actor))
         )
         for comment, post in rows:
             found[("comment", comment.id)] = (post.title or plain_title(post.body), snippet(comment.body, stems),

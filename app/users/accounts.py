@@ -4,25 +4,27 @@ Reached through `app.users.service`, which re-exports these functions for other 
 
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, text, update
+from sqlalchemy import Select, bindparam, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import permissions
 from app.activity import Activity, emit
 from app.config import Settings
 from app.db import utcnow
 from app.directsql import DirectQuery
 from app.errors import Conflict, Forbidden, RateLimited, Unauthorized
-from app.groups.cache import GroupCache, version_columns, version_of
-from app.groups.models import MEMBER_STATUSES, Group, GroupMembership
-from app.ratelimit import Limiter
+from app.groups.cache import GROUPS, version_columns, version_of
+from app.groups.models import GroupMembership
+from app.permissions import Actor
+from app.runtime import Runtime
 from app.security import (
-    Actor,
     create_token,
     decode_token,
     hash_password,
     new_session_id,
     token_lifetime,
+    verify_no_password,
     verify_password,
 )
 from app.text import handle_base
@@ -32,19 +34,17 @@ from app.users.schemas import UserRegister
 
 HANDLE_ATTEMPTS = 5
 FIRST_ACCOUNT_LOCK = 0x72756368  # "ruch": the advisory lock serializing the very first registrations
-# One hash to verify against when the account does not exist, so timing does not reveal emails.
-_DUMMY_HASH: dict[str, str] = {}
 
 
-async def register(session: AsyncSession, settings: Settings, data: UserRegister, *, by_admin: bool = False) -> User:
+async def register(session: AsyncSession, runtime: Runtime, data: UserRegister, *, by_admin: bool = False) -> User:
     email = data.email.strip().lower()
     if not by_admin:
-        _check_registration_allowed(settings, email)
+        _check_registration_allowed(runtime.settings, email)
     check_password_strength(data.password)
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("This email is already registered")
     is_first = await _is_first_account(session)
-    password_hash = await hash_password(data.password, settings)
+    password_hash = await hash_password(runtime, data.password)
     for _ in range(HANDLE_ATTEMPTS):
         user = User(
             email=email, password_hash=password_hash, display_name=data.display_name,
@@ -99,9 +99,10 @@ async def _free_handle(session: AsyncSession, base: str) -> str:
 
 
 async def sign_in(
-    session: AsyncSession, settings: Settings, limiter: Limiter, email: str, password: str, client_ip: str
+    session: AsyncSession, runtime: Runtime, email: str, password: str, client_ip: str
 ) -> tuple[str, int]:
     """Return (token, expires_in); failures are limited per account+IP and per IP."""
+    settings, limiter = runtime.settings, runtime.limiter
     email = email.strip().lower()
     account_key = f"login:acct:{email}:{client_ip}"
     ip_key = f"login:ip:{client_ip}"
@@ -114,20 +115,14 @@ async def sign_in(
         raise RateLimited(wait, "Too many failed sign-in attempts; try again later")
     user = await session.scalar(select(User).where(User.email == email))
     if user is None:
-        await verify_password(password, await _dummy_hash(settings), settings)
+        await verify_no_password(runtime, password)  # as slow as a real account: timing does not reveal emails
     # Verify before looking at is_active, so a deactivated account answers as slowly as an active one.
-    ok = user is not None and await verify_password(password, user.password_hash, settings) and user.is_active
+    ok = user is not None and await verify_password(runtime, password, user.password_hash) and user.is_active
     if not ok or user is None:
         await limiter.hit(ip_key, settings.LOGIN_FAILURES_PER_IP, settings.LOGIN_IP_WINDOW_S)
         raise Unauthorized("Incorrect email or password")
     await limiter.reset(account_key)
     return await open_session(session, settings, user)
-
-
-async def _dummy_hash(settings: Settings) -> str:
-    if "h" not in _DUMMY_HASH:
-        _DUMMY_HASH["h"] = await hash_password("not-a-real-password", settings)
-    return _DUMMY_HASH["h"]
 
 
 async def open_session(session: AsyncSession, settings: Settings, user: User) -> tuple[str, int]:
@@ -159,13 +154,10 @@ def _actor_statement() -> Select[Any]:
 _ACTOR = DirectQuery(_actor_statement())
 
 
-async def actor_from_token(
-    session: AsyncSession, settings: Settings, token: str, group_cache: GroupCache | None = None
-) -> Actor:
-    """Resolve a token into an Actor; revoked sessions and inactive members are refused.
-
-    `group_cache` is the application's cache of groups (app.groups.cache); without it they are read afresh."""
-    claims = decode_token(settings, token)
+async def resolve_actor(runtime: Runtime, session: AsyncSession, token: str) -> Actor:
+    """The one lookup of a token's Actor (API, pages, error pages, the websocket's handshake and its re-checks);
+    revoked sessions, expired tokens and inactive members are refused (Unauthorized)."""
+    claims = decode_token(runtime, token)
     user_id = int(claims["sub"])
     rows = await _ACTOR.rows(session, {"sid": claims["sid"], "uid": user_id})
     if not rows:
@@ -173,49 +165,34 @@ async def actor_from_token(
     first = rows[0]
     if not first.is_active or first.revoked_at is not None or first.expires_at <= utcnow():
         raise Unauthorized()
-    public = await (group_cache or GroupCache()).ids(session, version_of(first))
-    return Actor(
-        user_id=user_id,
-        role=first.role,
-        session_id=claims["sid"],
-        member_group_ids=frozenset(r.group_id for r in rows if r.status in MEMBER_STATUSES),
-        animator_group_ids=frozenset(r.group_id for r in rows if r.status == "animator"),
-        public_group_ids=public,
-        requested_group_ids=frozenset(r.group_id for r in rows if r.status == "pending"),
-        language=first.language,
-        display_name=first.display_name,
-        handle=first.handle,
-        title=first.title,
-        department=first.department,
-        newest_activity_id=first.newest_activity or 0,
+    public = await runtime.caches.get(GROUPS).ids(session, version_of(first))
+    return permissions.actor_from_memberships(
+        user_id, first.role, claims["sid"], rows, public,
+        language=first.language, display_name=first.display_name, handle=first.handle, title=first.title,
+        department=first.department, newest_activity_id=first.newest_activity or 0,
     )
 
 
-async def build_actor(session: AsyncSession, user: User, session_id: str = "") -> Actor:
-    # One query for the member's groups and the public ones: it runs on every authenticated request.
-    rows = (
-        await session.execute(
-            select(Group.id, Group.visibility, GroupMembership.status)
-            .outerjoin(GroupMembership, and_(
-                GroupMembership.group_id == Group.id,
-                GroupMembership.user_id == user.id,
-                GroupMembership.status.in_(MEMBER_STATUSES),
-            ))
-            .where(or_(Group.visibility == "public", GroupMembership.status.is_not(None)))
-        )
-    ).all()
-    return Actor(
-        user_id=user.id,
-        role=user.role,
-        session_id=session_id,
-        member_group_ids=frozenset(g for g, _, status in rows if status is not None),
-        animator_group_ids=frozenset(g for g, _, status in rows if status == "animator"),
-        public_group_ids=frozenset(g for g, visibility, _ in rows if visibility == "public"),
-        language=user.language,
-        display_name=user.display_name,
-        handle=user.handle,
-        title=user.title,
-        department=user.department,
+def _member_statement() -> Select[Any]:
+    """A member's memberships (one row each, requests included) and the groups' version, in one statement."""
+    memberships = GroupMembership.__table__
+    return (
+        select(memberships.c.group_id, memberships.c.status, *version_columns())
+        .select_from(User.__table__.outerjoin(memberships, memberships.c.user_id == User.__table__.c.id))
+        .where(User.__table__.c.id == bindparam("uid"))
+    )
+
+
+_MEMBER = DirectQuery(_member_statement())
+
+
+async def build_actor(runtime: Runtime, session: AsyncSession, user: User, session_id: str = "") -> Actor:
+    """An Actor for a member without a token (notifications, scripts), as `resolve_actor` builds it."""
+    rows = await _MEMBER.rows(session, {"uid": user.id})
+    public = await runtime.caches.get(GROUPS).ids(session, version_of(rows[0]))
+    return permissions.actor_from_memberships(
+        user.id, user.role, session_id, rows, public, language=user.language, display_name=user.display_name,
+        handle=user.handle, title=user.title, department=user.department,
     )
 
 
@@ -225,14 +202,12 @@ async def sign_out(session: AsyncSession, actor: Actor) -> None:
     )
 
 
-async def change_password(
-    session: AsyncSession, settings: Settings, actor: Actor, current: str, new: str
-) -> None:
+async def change_password(session: AsyncSession, runtime: Runtime, actor: Actor, current: str, new: str) -> None:
     user = await session.get_one(User, actor.user_id)
-    if not await verify_password(current, user.password_hash, settings):
+    if not await verify_password(runtime, current, user.password_hash):
         raise Forbidden("The current password is wrong")
     check_password_strength(new)
-    user.password_hash = await hash_password(new, settings)
+    user.password_hash = await hash_password(runtime, new)
     await session.execute(
         update(AuthSession)
         .where(AuthSession.user_id == user.id, AuthSession.id != actor.session_id, AuthSession.revoked_at.is_(None))

@@ -2,6 +2,7 @@
 
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.runtime import Runtime
 from app.users import service
 from app.users.schemas import UserRegister
 
@@ -11,7 +12,7 @@ async def create_admin(settings: Settings, email: str, name: str, password: str)
     try:
         async with session_scope(make_sessionmaker(engine)) as session:
             user = await service.register(
-                session, settings, UserRegister(email=email, password=password, display_name=name), by_admin=True
+                session, Runtime(settings), UserRegister(email=email, password=password, display_name=name), by_admin=True
             )
             user.role = "admin"
             await session.flush()

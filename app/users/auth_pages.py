@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from app.csrf import CsrfProtected
 from app.db import SessionDep
-from app.deps import AddressRateLimit, ClientIP, LimiterDep, SettingsDep
+from app.deps import AddressRateLimit, ClientIP, RuntimeDep, SettingsDep
 from app.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from app.i18n import LOCALES
 from app.security import COOKIE_NAME
@@ -39,15 +39,15 @@ async def signin_form(request: Request, actor: MaybeActor, next: NextParam = Non
 
 @pages.post("/signin", dependencies=[AddressRateLimit])  # the API's per-address limit, like /auth/token
 async def signin(
-    request: Request, _csrf: CsrfProtected, _actor: MaybeActor, session: SessionDep, settings: SettingsDep,
-    limiter: LimiterDep, ip: ClientIP,
+    request: Request, _csrf: CsrfProtected, _actor: MaybeActor, session: SessionDep, runtime: RuntimeDep,
+    ip: ClientIP,
 ) -> Response:
     form = await request.form()
     email, password = form_text(form, "email", 254), form_text(form, "password", 1024)
     next_path = safe_next(form_text(form, "next", 500))
     context = {"next": next_path, "email": email}
     try:
-        token, expires_in = await users_service.sign_in(session, settings, limiter, email, password, ip)
+        token, expires_in = await users_service.sign_in(session, runtime, email, password, ip)
     except RateLimited as exc:
         return render(request, "auth/signin.html", {**context, "error": N_("Too many failed attempts: try again later.")},
                       status_code=429, headers=exc.headers)
@@ -68,12 +68,13 @@ async def signup_form(request: Request, actor: MaybeActor, settings: SettingsDep
 
 @pages.post("/signup", dependencies=[AddressRateLimit])
 async def signup(
-    request: Request, _csrf: CsrfProtected, _actor: MaybeActor, session: SessionDep, settings: SettingsDep,
+    request: Request, _csrf: CsrfProtected, _actor: MaybeActor, session: SessionDep, runtime: RuntimeDep,
 ) -> Response:
+    settings = runtime.settings
     form = await request.form()
     values = {name: form_text(form, name, 1024) for name in ("display_name", "email", "password")}
     try:
-        user = await users_service.register(session, settings, UserRegister.model_validate(values))
+        user = await users_service.register(session, runtime, UserRegister.model_validate(values))
     except ValidationError as exc:
         return render(request, "auth/signup.html", _signup_context(settings, values, field_errors(exc)), status_code=422)
     except Conflict:

@@ -8,6 +8,7 @@ import time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.runtime import CacheSpec
 from app.text import fold
 from app.users.schemas import UserSummary
 
@@ -16,12 +17,15 @@ MAX_DEPARTMENTS = 2048  # entries kept before the cache starts over
 
 
 class ColleagueCache:
-    """One per application (app.state.colleague_cache); tests reset it when they empty the database."""
+    """One per runtime (`runtime.caches.get(COLLEAGUES)`); tests reset it when they empty the database."""
 
     def __init__(self, ttl_s: float = COLLEAGUES_TTL_S) -> None:
-        self._ttl_s = ttl_s
+        self.ttl_s = ttl_s
         self._entries: dict[tuple[str, int], tuple[float, list[UserSummary]]] = {}
         self._loading: set[tuple[str, int]] = set()
+
+    def reset(self) -> None:
+        self._entries.clear()
 
     async def colleagues(self, session: AsyncSession, department: str, exclude_user_id: int,
                          limit: int = 6) -> list[UserSummary]:
@@ -41,5 +45,10 @@ class ColleagueCache:
                 self._loading.discard(key)
             if len(self._entries) >= MAX_DEPARTMENTS:
                 self._entries.clear()
-            entry = self._entries[key] = (now + self._ttl_s, people)
+            entry = self._entries[key] = (now + self.ttl_s, people)
         return [p for p in entry[1] if p.id != exclude_user_id][:limit]
+
+
+COLLEAGUES = CacheSpec(
+    "colleagues", ColleagueCache,
+    f"each department's list for COLLEAGUES_TTL_S seconds; all dropped past {MAX_DEPARTMENTS} departments")

@@ -10,7 +10,7 @@ COMMON_PASSWORDS = frozenset(
     1111111111 0000000000 2222222222 9876543210 aaaaaaaaaa letmein123 welcome123 welcome1234 bienvenue1
     bienvenue123 soleil1234 football12 baseball12 sunshine12 princess12 dragon1234 monkey1234 master1234
     administrator admin12345 admin123456 changeme123 trustno1234 superman12 starwars12 computer12
-    """.split()  # noqa: SIM905 - a word list reads better as text
+    """.split()
 )
 
 

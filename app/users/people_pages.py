@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.csrf import CsrfProtected
 from app.db import SessionDep
-from app.deps import Cursor
+from app.deps import Cursor, RuntimeDep
 from app.errors import NotFound
 from app.feed import sections as feed_pages
 from app.templating import render
@@ -22,7 +22,7 @@ PAGE_SIZE = 24
 
 @pages.get("/people")
 async def directory(
-    request: Request, actor: PageActor, session: SessionDep,
+    request: Request, actor: PageActor, session: SessionDep, runtime: RuntimeDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     skill: Annotated[str | None, Query(max_length=60)] = None,
     department: Annotated[str | None, Query(max_length=200)] = None,
@@ -30,7 +30,7 @@ async def directory(
 ) -> Response:
     filters = {"q": query_text(q), "skill": query_text(skill), "department": query_text(department)}
     people, next_cursor = await users_service.directory(
-        session, actor, **filters, cursor=query_text(cursor), limit=PAGE_SIZE
+        session, runtime, actor, **filters, cursor=query_text(cursor), limit=PAGE_SIZE
     )
     return render(request, "people/directory.html", {
         "people": people, "filters": {k: v or "" for k, v in filters.items()}, "next_cursor": next_cursor,

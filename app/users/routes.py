@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Response
 
 from app.db import SessionDep
-from app.deps import AddressRateLimit, ClientIP, Cursor, Id, Limit, LimiterDep, SettingsDep
+from app.deps import AddressRateLimit, ClientIP, Cursor, Id, Limit, RuntimeDep
 from app.schemas import Page, SafeStr
 from app.security import CurrentActor
 from app.users import service
@@ -22,8 +22,8 @@ FormField = Annotated[SafeStr, Form(max_length=1024)]  # NUL refused: PostgreSQL
 
 
 @router.post("/auth/register", status_code=201, response_model=UserMe, dependencies=[AddressRateLimit])
-async def register(data: UserRegister, session: SessionDep, settings: SettingsDep) -> UserMe:
-    user = await service.register(session, settings, data)
+async def register(data: UserRegister, session: SessionDep, runtime: RuntimeDep) -> UserMe:
+    user = await service.register(session, runtime, data)
     return UserMe.model_validate(
         {**service.user_columns(user), "skills": [], "follower_count": 0, "following_count": 0, "post_count": 0,
          "followed_by_me": False}
@@ -32,10 +32,9 @@ async def register(data: UserRegister, session: SessionDep, settings: SettingsDe
 
 @router.post("/auth/token", response_model=TokenOut, dependencies=[AddressRateLimit])
 async def token(
-    username: FormField, password: FormField, session: SessionDep, settings: SettingsDep,
-    limiter: LimiterDep, ip: ClientIP,
+    username: FormField, password: FormField, session: SessionDep, runtime: RuntimeDep, ip: ClientIP,
 ) -> TokenOut:
-    access_token, expires_in = await service.sign_in(session, settings, limiter, username, password, ip)
+    access_token, expires_in = await service.sign_in(session, runtime, username, password, ip)
     return TokenOut(access_token=access_token, expires_in=expires_in)
 
 
@@ -46,8 +45,8 @@ async def logout(session: SessionDep, actor: CurrentActor) -> Response:
 
 
 @router.put("/users/me/password", status_code=204)
-async def change_password(data: PasswordChange, session: SessionDep, settings: SettingsDep, actor: CurrentActor) -> Response:
-    await service.change_password(session, settings, actor, data.current_password, data.new_password)
+async def change_password(data: PasswordChange, session: SessionDep, runtime: RuntimeDep, actor: CurrentActor) -> Response:
+    await service.change_password(session, runtime, actor, data.current_password, data.new_password)
     return Response(status_code=204)
 
 
@@ -64,14 +63,14 @@ async def update_me(data: UserUpdate, session: SessionDep, actor: CurrentActor) 
 
 @router.get("/users", response_model=Page[UserRead])
 async def directory(
-    session: SessionDep, actor: CurrentActor,
+    session: SessionDep, runtime: RuntimeDep, actor: CurrentActor,
     q: Annotated[SafeStr | None, Query(max_length=200)] = None,
     skill: Annotated[SafeStr | None, Query(max_length=60)] = None,
     department: Annotated[SafeStr | None, Query(max_length=200)] = None,
     cursor: Cursor = None, limit: Limit = 20,
 ) -> Page[UserRead]:
     items, next_cursor = await service.directory(
-        session, actor, q=q, skill=skill, department=department, cursor=cursor, limit=limit
+        session, runtime, actor, q=q, skill=skill, department=department, cursor=cursor, limit=limit
     )
     return Page(items=items, next_cursor=next_cursor)
 

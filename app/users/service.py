@@ -10,14 +10,14 @@ from app import permissions
 from app.activity import emit
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
+from app.permissions import Actor
 from app.posts.models import Post
+from app.runtime import Runtime
 from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor
-from app.security import Actor
 from app.text import HANDLE_RE, fold
 
 # Accounts and sessions live in accounts.py; other domains keep calling them through this module.
 from app.users.accounts import (
-    actor_from_token,
     build_actor,
     change_password,
     open_session,
@@ -29,7 +29,7 @@ from app.users.models import AuthSession, Follow, User, UserSkill
 from app.users.schemas import AdminUserUpdate, UserMe, UserRead, UserSummary, UserUpdate
 
 __all__ = [
-    "access_user", "actor_from_token", "admin_update", "build_actor", "change_password", "directory", "follow",
+    "access_user", "admin_update", "build_actor", "change_password", "directory", "follow",
     "followed_ids", "get_by_handle", "get_user", "list_users_admin", "open_session", "profile", "register",
     "set_skills", "sign_in", "sign_out", "skills_of", "summaries_with_counts", "unfollow", "update_me",
     "user_columns",
@@ -181,6 +181,7 @@ async def colleagues(
 
 async def directory(
     session: AsyncSession,
+    runtime: Runtime,
     actor: Actor,
     *,
     q: str | None = None,
@@ -201,7 +202,7 @@ async def directory(
         )
     if skill and skill.strip():
         exact = User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key == fold(skill.strip())))
-        stemmed = await _indexed_skill_matches(session, skill.strip())
+        stemmed = await _indexed_skill_matches(session, runtime, skill.strip())
         stmt = stmt.where(exact if stemmed is None else or_(exact, User.id.in_(stemmed)))
     if department and department.strip():
         stmt = stmt.where(User.department_key.like(f"%{_escape_like(fold(department.strip()))}%", escape="\\"))
@@ -217,13 +218,12 @@ async def directory(
     return await summaries_with_counts(session, actor, users), next_cursor
 
 
-async def _indexed_skill_matches(session: AsyncSession, skill: str) -> list[int] | None:
+async def _indexed_skill_matches(session: AsyncSession, runtime: Runtime, skill: str) -> list[int] | None:
     """Members the search index matches on `skill` (accents folded, French/English stems; re-checked against
     their current skills); None when the index is unavailable: the exact SQL match then works alone."""
-    from app.search import runtime as search_runtime  # late: search imports users
-    from app.search import service as search_service
+    from app.search import service as search_service  # late: search imports users
 
-    return await search_service.user_ids_for_skill(session, search_runtime.active(), skill)
+    return await search_service.user_ids_for_skill(session, runtime.search, skill)
 
 
 def _escape_like(text: str) -> str:

@@ -19,7 +19,9 @@ from starlette.datastructures import FormData
 from app.db import SessionDep
 from app.errors import AppError, Invalid, Unauthorized
 from app.i18n import LOCALES, current_locale, negotiate
-from app.security import COOKIE_NAME, Actor, token_from_request
+from app.permissions import Actor
+from app.runtime import runtime_of
+from app.security import COOKIE_NAME, token_from_request
 
 LANG_COOKIE = "lang"
 FLASH_COOKIE = "ruche_flash"
@@ -60,14 +62,13 @@ def use_locale(request: Request, actor: Actor | None) -> str:
 
 
 async def _maybe_actor(request: Request, session: SessionDep) -> Actor | None:
-    from app.users import service as users_service  # late: users imports security
+    from app.users.accounts import resolve_actor  # late: users imports pages' modules
 
     actor = None
     token = token_from_request(request)
     if token:
         try:
-            actor = await users_service.actor_from_token(
-                session, request.app.state.settings, token, request.app.state.group_cache)
+            actor = await resolve_actor(runtime_of(request), session, token)
         except Unauthorized:
             actor = None
             request.state.stale_session = True  # render() and the sign-in redirect clear the cookie
@@ -95,7 +96,7 @@ PageActor = Annotated[Actor, Depends(_page_actor)]
 # Redirects and flash messages
 
 def _flash_sign(request: Request, payload: str) -> str:
-    key = request.app.state.settings.secret_key().encode()
+    key = runtime_of(request).settings.secret_key().encode()
     return hmac.new(key, b"flash:" + payload.encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -133,7 +134,7 @@ def clear_stale_session(request: Request, response: Response) -> None:
 
 
 def is_https(request: Request) -> bool:
-    return bool((request.app.state.settings.BASE_URL or "").startswith("https://"))
+    return bool((runtime_of(request).settings.BASE_URL or "").startswith("https://"))
 
 
 def set_session_cookie(request: Request, response: RedirectResponse, token: str, max_age: int) -> None:

@@ -25,7 +25,7 @@ def _render(request: Request, status_code: int, detail: str, headers: dict[str, 
     try:
         return render(request, "error.html", {"status_code": status_code, "detail": detail},
                       status_code=status_code, headers=headers)
-    except Exception:  # noqa: BLE001 - templates missing or broken: a plain page rather than a 500 on a 404
+    except Exception:
         return HTMLResponse(f"<h1>{status_code}</h1>", status_code=status_code, headers=headers)
 
 
@@ -50,16 +50,17 @@ class _MemberErrorPage(Response):
 
 
 async def _resolve_actor(request: Request) -> None:
+    from app.runtime import runtime_of
     from app.security import token_from_request
-    from app.users import service as users_service
+    from app.users.accounts import resolve_actor
     from app.web.common import use_locale
 
     actor: Any = None
+    runtime = runtime_of(request)
     try:
-        async with request.app.state.sessionmaker() as session:
-            actor = await users_service.actor_from_token(session, request.app.state.settings,
-                                                         token_from_request(request) or "")
-    except Exception:  # noqa: BLE001 - a revoked token, or the database down (503 pages): a visitor page
+        async with runtime.sessionmaker() as session:  # type: ignore[misc]
+            actor = await resolve_actor(runtime, session, token_from_request(request) or "")
+    except Exception:
         actor = None
     request.state.actor = actor
     use_locale(request, actor)

@@ -40,9 +40,9 @@ class TestDataset:
 class TestLoad:
     async def test_loads_consistent_counters_and_the_app_keeps_inserting(self, app: Any, client: Any,
                                                                           database_url: str) -> None:
-        written = await load(database_url, TINY, quiet=True, settings=app.state.settings)
+        written = await load(database_url, TINY, quiet=True, settings=app.state.runtime.settings)
         assert written["posts"] == 200 and written["comments"] == 150 and written["users"] == 12
-        async with app.state.engine.connect() as conn:
+        async with app.state.runtime.engine.connect() as conn:
             wrong_comments = await conn.scalar(text(
                 "SELECT count(*) FROM posts p WHERE p.comment_count != "
                 "(SELECT count(*) FROM comments c WHERE c.post_id = p.id)"))
@@ -98,7 +98,7 @@ class TestBenchServerIndex:
         await load(database_url, TINY, password_hash=HASH, quiet=True)
         await asyncio.to_thread(seed_search_index, tmp_path, database_url)
         store = IndexStore(search_root(Settings(DATA_DIR=tmp_path)))
-        indexer = Indexer(store, app.state.sessionmaker)
+        indexer = Indexer(store, app.state.runtime.sessionmaker)
         assert await indexer.run_once() == 0
         head = Dataset(TINY, HASH).count("activities")
         assert indexer.state.last_id == head
@@ -106,7 +106,7 @@ class TestBenchServerIndex:
         # one write lock past the busy timeout while it works through the freshly loaded history on a slow host.
         for attempt in range(5):
             try:
-                async with app.state.sessionmaker() as session:
+                async with app.state.runtime.sessionmaker() as session:
                     session.add(Activity(**activity_values("user.updated", actor_id=2, subject_user_id=2)))
                     await session.commit()
                 break

@@ -15,8 +15,8 @@ from app.users.models import User
 
 async def queries_for_page(app: Any, member: Any, limit: int) -> tuple[int, int]:
     """(queries, items) to load a home feed page and shape it as the API does, counted on one session."""
-    async with app.state.sessionmaker() as session:
-        actor = await users_service.build_actor(session, await session.get_one(User, member.id))
+    async with app.state.runtime.sessionmaker() as session:
+        actor = await users_service.build_actor(app.state.runtime, session, await session.get_one(User, member.id))
         executed: list[str] = []
         event.listen(session.sync_session, "do_orm_execute", lambda state: executed.append(str(state.statement)))
         posts, _ = await feed_service.home_feed(session, actor, limit=limit)
@@ -53,8 +53,8 @@ class TestNoNPlusOne:
                              headers=mia.headers)
         counts = []
         for limit in (2, 10):
-            async with app.state.sessionmaker() as session:
-                actor = await users_service.build_actor(session, await session.get_one(User, mia.id))
+            async with app.state.runtime.sessionmaker() as session:
+                actor = await users_service.build_actor(app.state.runtime, session, await session.get_one(User, mia.id))
                 executed: list[str] = []
                 event.listen(session.sync_session, "do_orm_execute", lambda s, e=executed: e.append("q"))
                 items, _ = await comments_service.list_comments(session, actor, post["id"], limit=limit)

@@ -13,7 +13,7 @@ from tests.plans import fill_outbox, generic_plan
 
 async def _add_change(app: Any, activity_id: int, group_id: int, *, make_private: bool = False) -> None:
     """A `group.updated` activity with a chosen id, committed (with the visibility change, when asked)."""
-    async with app.state.sessionmaker() as session:
+    async with app.state.runtime.sessionmaker() as session:
         if make_private:
             await session.execute(update(Group).where(Group.id == group_id).values(visibility="private"))
         session.add(Activity(id=activity_id, type="group.updated", group_id=group_id, payload={}))
@@ -35,7 +35,7 @@ async def test_a_change_committed_after_a_newer_one_is_still_seen(
     """On PostgreSQL activity ids are taken at INSERT and may commit out of order: a change whose id is below the
     newest one already seen must still reload the cache (the version counts the changes, not only the newest id)."""
     group = await make_group(anna, "Veille ouverte")
-    async with app.state.sessionmaker() as session:
+    async with app.state.runtime.sessionmaker() as session:
         newest = int(await session.scalar(select(func.max(Activity.id))) or 0)
     await _add_change(app, newest + 100, group["id"])  # the newer change commits first
     assert (await client.get(f"/api/v1/groups/{group['id']}/posts", headers=mia.headers)).status_code == 200
@@ -48,7 +48,7 @@ async def test_the_version_is_read_by_index_from_a_large_outbox(app: Any) -> Non
     parameters, PostgreSQL planned a count over the whole outbox and scanned the table each time."""
     from app.groups.cache import version_columns
 
-    engine = app.state.engine
+    engine = app.state.runtime.engine
     if engine.dialect.name != "postgresql":
         pytest.skip("plans are PostgreSQL's")
     await fill_outbox(engine, 5000)

@@ -21,7 +21,7 @@ def settled(app: Any) -> Callable[[], Awaitable[None]]:
     from app.live.outbox import last_activity_id
 
     async def wait() -> None:
-        async with app.state.sessionmaker() as session:
+        async with app.state.runtime.sessionmaker() as session:
             newest = await last_activity_id(session)
 
         async def done() -> bool:

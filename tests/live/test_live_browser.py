@@ -87,3 +87,45 @@ async def test_new_comment_and_counts_update_in_place_on_the_post_page(new_page,
     await expect(bruno.locator(".post-card .post-actions [data-comment-count]")).to_have_text("1")
     await screenshot(bruno, "live-comment-in-place")
     assert not bruno.console_errors, bruno.console_errors
+
+
+async def test_followed_members_post_in_a_group_i_have_not_joined_arrives_live(new_page, screenshot):  # noqa: F811
+    """The home feed holds the posts of people I follow wherever they post (app.feed.service): live.js asks the
+    server for each new post's card in this feed instead of deciding, so the live page agrees with a reload."""
+    amel = await new_page()
+    await sign_up(amel, "Amel Suivi")
+    basile = await new_page()
+    await sign_up(basile, "Basile Suivi")
+    chloe = await new_page()
+    await sign_up(chloe, "Chloé Inconnue")
+    basile_id = (await (await basile.request.get("/api/v1/users/me")).json())["id"]
+    assert (await amel.request.put(f"/api/v1/users/{basile_id}/follow")).status == 204
+    created = await basile.request.post("/api/v1/groups", data={
+        "name": "Veille live", "description": "Public", "visibility": "public"})
+    assert created.status == 201, await created.text()
+    group_id = (await created.json())["id"]
+    assert (await chloe.request.post(f"/api/v1/groups/{group_id}/join")).status in (200, 201, 204)
+
+    await amel.goto("/")
+    await amel.wait_for_function("document.getElementById('live-config') !== null")
+    await amel.wait_for_timeout(800)  # the socket connects after the page's scripts run
+    bar = amel.locator("[data-live-show]")
+
+    # Someone Amel does not follow, in a public group she has not joined: not in her home feed, no bar.
+    r = await chloe.request.post("/api/v1/posts", data={"body": "Not for Amel's home", "group_id": group_id})
+    assert r.status == 201, await r.text()
+    await amel.wait_for_timeout(1500)
+    assert await bar.is_hidden()
+
+    r = await basile.request.post("/api/v1/posts", data={"body": "Basile's news in Veille live", "group_id": group_id})
+    assert r.status == 201, await r.text()
+    await bar.wait_for(state="visible", timeout=5000)
+    assert (await bar.text_content()).strip() == "1 new post"
+    await screenshot(amel, "live-followed-in-unjoined-group")
+    await bar.click()
+    card = amel.locator("#feed > .post-card").first
+    await expect(card).to_contain_text("Basile's news in Veille live")
+    assert await amel.locator("#feed").get_by_text("Not for Amel's home").count() == 0
+    await amel.reload()  # the same feed after a reload
+    await expect(amel.locator("#feed > .post-card").first).to_contain_text("Basile's news in Veille live")
+    assert not amel.console_errors, amel.console_errors

@@ -196,13 +196,11 @@ class TestSlowClients:
                 await asyncio.sleep(3600)
 
         a = await register()
-        from app.users.service import build_actor  # noqa: F401  (actor from the real token below)
+        from app.users.accounts import resolve_actor
 
         hub = app.state.live_hub
-        async with app.state.sessionmaker() as session:
-            from app.users import service as users_service
-
-            actor = await users_service.actor_from_token(session, app.state.settings, a.token)
+        async with app.state.runtime.sessionmaker() as session:
+            actor = await resolve_actor(app.state.runtime, session, a.token)
         conn = Connection(Stuck(), actor, a.token, queue_size=100)  # type: ignore[arg-type]
         for i in range(1, 101):
             conn.offer(i, "{}")
@@ -213,15 +211,15 @@ class TestSlowClients:
 
     async def test_send_timeout_closes(self, register, app):
         from app.live.hub import CLOSE_SLOW, Connection
-        from app.users import service as users_service
+        from app.users.accounts import resolve_actor
 
         class Stuck:
             async def send_text(self, text):
                 await asyncio.sleep(3600)
 
         a = await register()
-        async with app.state.sessionmaker() as session:
-            actor = await users_service.actor_from_token(session, app.state.settings, a.token)
+        async with app.state.runtime.sessionmaker() as session:
+            actor = await resolve_actor(app.state.runtime, session, a.token)
         conn = Connection(Stuck(), actor, a.token, queue_size=100)  # type: ignore[arg-type]
         conn.offer(1, "{}")
         await asyncio.wait_for(conn.pump(0.1), 2)

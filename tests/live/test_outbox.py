@@ -44,14 +44,14 @@ class TestRelayOrder:
                 def row(i):
                     return {"id": start + i, "type": "post.deleted", "post_id": 99, "group_id": None, "payload": {}}
 
-                async with app.state.sessionmaker() as session:
+                async with app.state.runtime.sessionmaker() as session:
                     await session.execute(insert(Activity), [row(10), row(12)])
                     await session.commit()
                 relay.wake()
                 first = await sock.receive()
                 assert first["id"] == start + 10
                 await sock.nothing(0.3)
-                async with app.state.sessionmaker() as session:
+                async with app.state.runtime.sessionmaker() as session:
                     await session.execute(insert(Activity), [row(11)])
                     await session.commit()
                 relay.wake()
@@ -68,7 +68,7 @@ class TestOutboxPosition:
         from app.live.outbox import last_activity_id, outbox_position
 
         member = await register()
-        async with app.state.sessionmaker() as session:
+        async with app.state.runtime.sessionmaker() as session:
             session.add(Activity(type="post.created", actor_id=member.id, payload={}))
             await session.commit()
             newest = await last_activity_id(session)
@@ -76,7 +76,7 @@ class TestOutboxPosition:
             await session.execute(delete(Activity))
             await session.commit()
             position = await outbox_position(session)
-        if app.state.engine.dialect.name == "postgresql":
+        if app.state.runtime.engine.dialect.name == "postgresql":
             assert position == newest  # the sequence goes on from there
         else:
             assert position == 0  # SQLite: holes are permanent at once, nothing to wait for

@@ -38,7 +38,7 @@ class ASGIWebSocket:
         self._task: asyncio.Task[None] | None = None
         self.close_code: int | None = None
 
-    async def __aenter__(self) -> "ASGIWebSocket":  # noqa: PYI034
+    async def __aenter__(self) -> "ASGIWebSocket":
         await self.connect()
         return self
 
@@ -87,6 +87,6 @@ class ASGIWebSocket:
         await self._to_app.put({"type": "websocket.disconnect", "code": 1000})
         try:
             await asyncio.wait_for(self._task, 5)
-        except Exception:  # noqa: BLE001 - the app did not finish: stop it
+        except Exception:
             self._task.cancel()
         self._task = None

@@ -30,7 +30,7 @@ async def quiet(app):
     from app.notifications.models import OutboxCursor
 
     async def done():
-        async with app.state.sessionmaker() as session:
+        async with app.state.runtime.sessionmaker() as session:
             newest = await last_activity_id(session)
             cursor = await session.scalar(select(OutboxCursor.last_id).where(OutboxCursor.name == "notifier"))
         return cursor is not None and cursor >= newest
@@ -125,7 +125,7 @@ class TestAnnouncements:
 
         from app.notifications.models import Notification
 
-        async with app.state.sessionmaker() as session:
+        async with app.state.runtime.sessionmaker() as session:
             assert await session.scalar(select(func.count()).where(Notification.user_id == gone.id)) == 0
 
     async def test_group_announcement_reaches_its_members_only(self, app, client, register, post, group):
@@ -308,7 +308,7 @@ class TestExactlyOnce:
         await post(a, f"@{b.handle} once")
         await wait_notes(client, b, 1)
         await quiet(app)
-        async with app.state.sessionmaker() as session:  # as if a crash lost the cursor's last move
+        async with app.state.runtime.sessionmaker() as session:  # as if a crash lost the cursor's last move
             cursor = await session.get(OutboxCursor, "notifier")
             cursor.last_id = 0
             await session.commit()

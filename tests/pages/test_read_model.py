@@ -77,7 +77,7 @@ async def test_published_rows_leave_out_deleted_posts_and_carry_no_reaction(
     gone = await make_post(anna, "Supprimé")
     await client.put(f"/api/v1/posts/{kept['id']}/reaction", json={"kind": "like"}, headers=mia.headers)
     assert (await client.delete(f"/api/v1/posts/{gone['id']}", headers=anna.headers)).status_code == 204
-    async with app.state.sessionmaker() as session:
+    async with app.state.runtime.sessionmaker() as session:
         rows = await read.published_rows(session, [kept["id"], gone["id"]])
     assert list(rows) == [kept["id"]]
     live = read.live_object(rows[kept["id"]])

@@ -357,14 +357,13 @@ class TestIdempotencyInFlight:
     async def first_in_flight(self, app: Any, member: Any, key: str) -> Any:
         from app.posts import service
         from app.posts.schemas import PostCreate
-        from app.ratelimit import NoLimiter
         from app.users import service as users_service
         from app.users.models import User
 
-        session = app.state.sessionmaker()
-        actor = await users_service.build_actor(session, await session.get_one(User, member.id))
-        post, created = await service.create_post(session, actor, PostCreate(body="In flight"),
-                                                  settings=app.state.settings, limiter=NoLimiter(),
+        runtime = app.state.runtime
+        session = runtime.sessionmaker()
+        actor = await users_service.build_actor(runtime, session, await session.get_one(User, member.id))
+        post, created = await service.create_post(session, runtime, actor, PostCreate(body="In flight"),
                                                   idempotency_key=key)
         assert created
         return session, post.id

@@ -13,7 +13,7 @@ SEARCH = "/api/v1/search"
 @pytest.fixture
 async def runtime(app: Any) -> SearchRuntime:
     """The app's search runtime with an index rebuilt from the (empty) database at the start of the test."""
-    rt: SearchRuntime = app.state.search
+    rt: SearchRuntime = app.state.runtime.search
     assert rt.indexer is not None
     await rt.indexer.rebuild()
     return rt

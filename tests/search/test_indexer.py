@@ -26,7 +26,7 @@ RUCHE = shutil.which("ruche", path=str(Path(sys.executable).parent)) or shutil.w
 
 async def _seed(app: Any, author_id: int, posts: int) -> None:
     """Posts, comments, edits and deletions, each with its activity, as the services would write them."""
-    async with session_scope(app.state.sessionmaker, app.state) as session:
+    async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
         made = []
         for n in range(posts):
             post = Post(author_id=author_id, body=f"Billet {n} sur la ruche", body_html="")
@@ -48,7 +48,7 @@ async def _seed(app: Any, author_id: int, posts: int) -> None:
 
 
 async def _expected_uids(app: Any) -> set[str]:
-    async with app.state.sessionmaker() as session:
+    async with app.state.runtime.sessionmaker() as session:
         users = await session.scalars(select(User.id).where(User.is_active.is_(True)))
         groups = await session.scalars(select(Group.id))
         posts = await session.scalars(select(Post.id).where(Post.deleted_at.is_(None)))
@@ -60,7 +60,7 @@ async def _expected_uids(app: Any) -> set[str]:
 
 
 async def _max_activity(app: Any) -> int:
-    async with app.state.sessionmaker() as session:
+    async with app.state.runtime.sessionmaker() as session:
         return int(await session.scalar(select(func.max(Activity.id))) or 0)
 
 
@@ -125,7 +125,7 @@ class TestOutbox:
         await _seed(app, ada.id, 2)
         await index_now()
         watermark = runtime.indexer.state.last_id
-        async with app.state.sessionmaker() as session:
+        async with app.state.runtime.sessionmaker() as session:
             late = Post(author_id=ada.id, body="Retardataire", body_html="")
             session.add(late)
             await session.flush()
@@ -135,7 +135,7 @@ class TestOutbox:
         await index_now()
         assert ids(await search(ada, "retardataire")) == [late.id]
         assert runtime.indexer.state.last_id == watermark  # waiting for the gap below
-        async with app.state.sessionmaker() as session:
+        async with app.state.runtime.sessionmaker() as session:
             other = Post(author_id=ada.id, body="Lambine", body_html="")
             session.add(other)
             await session.flush()
@@ -153,7 +153,7 @@ class TestOutbox:
 
         await index_now()
         watermark = runtime.indexer.state.last_id
-        async with app.state.sessionmaker() as session:
+        async with app.state.runtime.sessionmaker() as session:
             session.add(Activity(id=watermark + 2, type="user.updated", subject_user_id=ada.id, payload={}))
             await session.commit()
         await index_now()
@@ -168,7 +168,7 @@ class TestOutbox:
         await _seed(app, ada.id, 3)
         await index_now()
         before = runtime.store.current_name()
-        async with app.state.sessionmaker() as session:  # another outbox: a restore from a backup, say
+        async with app.state.runtime.sessionmaker() as session:  # another outbox: a restore from a backup, say
             await session.execute(update(Activity).values(created_at=utcnow()))
             await session.execute(update(Post).values(deleted_at=utcnow()))
             await session.commit()
@@ -241,8 +241,8 @@ class TestWriters:
         settings = base_settings.model_copy(update={"DATA_DIR": tmp_path, "SEARCH_INDEXER": "off"})
         other = create_app(settings)
         async with other.router.lifespan_context(other):
-            assert other.state.search.indexer is None and other.state.search.task is None
-            assert other.state.search.wake not in other.state.after_commit
+            assert other.state.runtime.search.indexer is None and other.state.runtime.search.task is None
+            assert other.state.runtime.search.wake not in other.state.after_commit
             assert (tmp_path / "search" / "current").is_symlink()  # an empty index to read until a writer runs
             assert not (tmp_path / "search" / "indexer.lock").exists()
 

@@ -122,14 +122,14 @@ class TestSkillSearch:
         zoe = await register("Zoé", "zoe@example.com", skills=["Communautés", "Gestion de projet"])
         await register("Paul", "paul@example.com", skills=["Finance"])
         await index_now()
-        async with app.state.sessionmaker() as session:
+        async with app.state.runtime.sessionmaker() as session:
             assert await service.user_ids_for_skill(session, runtime, "communaute") == [zoe.id]
             assert await service.user_ids_for_skill(session, runtime, "projets") == [zoe.id]
             assert await service.user_ids_for_skill(session, runtime, "cuisine") == []
             assert await service.user_ids_for_skill(session, None, "communaute") is None
         r = await client.patch("/api/v1/users/me", json={"skills": ["Cuisine"]}, headers=zoe.headers)
         assert r.status_code == 200
-        async with app.state.sessionmaker() as session:  # index not updated yet: the database decides
+        async with app.state.runtime.sessionmaker() as session:  # index not updated yet: the database decides
             assert await service.user_ids_for_skill(session, runtime, "communaute") == []
 
     async def test_directory_skill_filter_uses_the_index(

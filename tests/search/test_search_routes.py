@@ -69,7 +69,7 @@ class TestVisibility:
 
         post = await make_post(anna, "Kiwi stale entry")
         await index_now()
-        async with app.state.sessionmaker() as session:  # deleted behind the indexer's back: no activity
+        async with app.state.runtime.sessionmaker() as session:  # deleted behind the indexer's back: no activity
             await session.execute(update(Post).where(Post.id == post["id"]).values(deleted_at=utcnow()))
             await session.commit()
         assert ids(await search(anna, "kiwi")) == []
@@ -87,7 +87,7 @@ class TestVisibility:
         await client.post(f"/api/v1/posts/{post['id']}/comments", json={"body": "mangrove reply"}, headers=anna.headers)
         await index_now()
         assert len(ids(await search(anna, "mangrove"))) == 2
-        async with session_scope(app.state.sessionmaker, app.state) as session:
+        async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
             await session.execute(update(Post).where(Post.id == post["id"]).values(hidden_at=utcnow()))
             emit(session, "post.hidden", actor_id=anna.id, post_id=post["id"])
         await index_now()
@@ -96,7 +96,7 @@ class TestVisibility:
 
 
 def _index_uids(app: Any, *kinds: str) -> set[str]:
-    _, ix = app.state.search.store.open_current()
+    _, ix = app.state.runtime.search.store.open_current()
     with ix.searcher() as s:
         return {f["uid"] for f in s.all_stored_fields() if f["kind"] in kinds}
 
@@ -207,7 +207,7 @@ class TestResults:
         from app.db import session_scope
         from app.posts.models import Post
 
-        async with session_scope(app.state.sessionmaker, app.state) as session:
+        async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
             for n in range(25):
                 post = Post(author_id=anna.id, body=f"ruchette numéro {n}", body_html="")
                 session.add(post)
@@ -236,7 +236,7 @@ class TestResults:
         from app.posts.models import Post
 
         made = []
-        async with session_scope(app.state.sessionmaker, app.state) as session:
+        async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
             for age in (400, 3, 90):
                 post = Post(author_id=anna.id, body="Okapi news", body_html="", created_at=utcnow() - timedelta(days=age))
                 session.add(post)

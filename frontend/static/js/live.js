@@ -1,7 +1,9 @@
 // Live updates over the websocket /api/v1/live (cookie auth; config in #live-config data- attributes).
 // - Reconnects with exponential backoff and replays with ?since=<last id> (kept in sessionStorage).
-// - Feeds (#feed[data-feed="home"|"group:ID"]): new posts wait under a "N new posts" bar (aria-live polite);
-//   a click fetches each card from /fragments/posts/{id} and inserts it at the top.
+// - Feeds (#feed[data-feed="home"|"group:ID"|"member:ID"|"topic:NAME"]): for each new post the server is asked for
+//   its card in this feed (/fragments/posts/{id}?feed=..., 204 when the post is not in it: the server's feed rule
+//   decides, never this script); accepted cards wait under a "N new posts" bar (aria-live polite) and a click
+//   inserts them at the top.
 // - Post page (#comments[data-post-id]): new comments (from /fragments/comments/{id}) and counts in place.
 // - Other scripts listen to the "ruche:live" DOM event (notifications.js updates the bell).
 (function () {
@@ -11,12 +13,12 @@
 
   var STORE = "ruche.live.last";
   var MIN_DELAY = 1000, MAX_DELAY = 30000;
-  var delay = MIN_DELAY, socket = null, pending = [];
+  var delay = MIN_DELAY, socket = null;
+  var pending = [], asked = {}; // cards accepted for this feed, not shown yet; ids already asked for
   var feed = document.getElementById("feed");
   var comments = document.getElementById("comments");
   var bar = document.querySelector("[data-live-bar]");
   var showButton = bar ? bar.querySelector("[data-live-show]") : null;
-  var memberGroups = (config.dataset.memberGroups || "").split(",").filter(Boolean).map(Number);
 
   if (feed && bar) feed.parentNode.insertBefore(bar, feed);
   // The page shows everything up to data-since: replay from there (not from an older page's position).
@@ -55,29 +57,38 @@
 
   function handle(event) {
     if (event.type === "post.created") return newPost(event.post);
-    if (event.type === "post.deleted") return removeNode("post-" + event.post_id, !!comments);
+    if (event.type === "post.deleted") return removePost(event.post_id);
     if (event.type === "comment.created") return newComment(event.comment, event.comment_count);
     if (event.type === "comment.deleted") return removeComment(event);
     if (event.type === "reaction.changed") return setReactions(event);
-    if (event.type === "membership.changed") return membership(event);
   }
 
   // Feeds
 
-  function belongsHere(post) {
-    if (!feed || !post) return false;
-    var which = feed.dataset.feed || "";
-    if (which.indexOf("group:") === 0) return post.group && String(post.group.id) === which.slice(6);
-    if (which !== "home") return false;
-    return !post.group || memberGroups.indexOf(post.group.id) !== -1;
+  function newPost(post) {
+    if (!feed || !showButton || !post || !feed.dataset.feed) return;
+    if (asked[post.id] || document.getElementById("post-" + post.id)) return;
+    asked[post.id] = true;
+    var url = "/fragments/posts/" + post.id + "?feed=" + encodeURIComponent(feed.dataset.feed);
+    fragment(url).then(function (card) {
+      if (!card || !asked[post.id] || document.getElementById(card.id)) return; // not in this feed, or deleted
+      pending.push({ id: post.id, card: card });
+      updateBar();
+    });
   }
 
-  function newPost(post) {
-    if (!belongsHere(post) || document.getElementById("post-" + post.id) || pending.indexOf(post.id) !== -1) return;
-    pending.push(post.id);
+  function updateBar() {
     var n = pending.length;
-    showButton.textContent = n === 1 ? config.dataset.newOne : config.dataset.newMany.replace("%(num)s", n);
-    showButton.hidden = false;
+    showButton.textContent = n === 0 ? "" : n === 1 ? config.dataset.newOne : config.dataset.newMany.replace("%(num)s", n);
+    showButton.hidden = n === 0;
+  }
+
+  function removePost(postId) {
+    delete asked[postId];
+    var before = pending.length;
+    pending = pending.filter(function (item) { return item.id !== postId; });
+    if (showButton && pending.length !== before) updateBar();
+    removeNode("post-" + postId, !!comments);
   }
 
   function fragment(url) {
@@ -92,32 +103,23 @@
   }
 
   function showPending() {
-    var ids = pending.slice().sort(function (a, b) { return b - a; });
+    var cards = pending.slice().sort(function (a, b) { return b.id - a.id; });
     pending = [];
-    showButton.hidden = true;
-    showButton.textContent = "";
-    Promise.all(ids.map(function (id) { return fragment("/fragments/posts/" + id); })).then(function (cards) {
-      var first = null, anchor = feed.firstElementChild;
-      cards.forEach(function (card) {
-        if (!card || document.getElementById(card.id)) return;
-        feed.insertBefore(card, anchor);
-        first = first || card;
-      });
-      var empty = feed.querySelector("[data-feed-empty]");
-      if (first && empty) empty.remove();
-      if (first) first.focus();
-      var status = document.querySelector("[data-feed-status]");
-      if (status) status.textContent = config.dataset.inserted;
+    updateBar();
+    var first = null, anchor = feed.firstElementChild;
+    cards.forEach(function (item) {
+      if (document.getElementById(item.card.id)) return;
+      feed.insertBefore(item.card, anchor);
+      first = first || item.card;
     });
+    var empty = feed.querySelector("[data-feed-empty]");
+    if (first && empty) empty.remove();
+    if (first) first.focus();
+    var status = document.querySelector("[data-feed-status]");
+    if (status) status.textContent = config.dataset.inserted;
   }
 
   if (showButton) showButton.addEventListener("click", showPending);
-
-  function membership(event) {
-    var at = memberGroups.indexOf(event.group_id);
-    if (event.status && at === -1) memberGroups.push(event.group_id);
-    if (!event.status && at !== -1) memberGroups.splice(at, 1);
-  }
 
   // Post page and counts everywhere
 
