@@ -17,15 +17,16 @@ from typing import Any
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.activity import Activity
 from app.groups.models import Group
 from app.groups.schemas import GroupSummary
+from app.outbox.models import Activity
+from app.outbox.types import GroupCreated, GroupUpdated
 
 GroupsVersion = tuple[int | None, ...]
 
 _PUBLIC_IDS = select(Group.id).where(Group.visibility == "public")
 _SUMMARIES = select(Group.id, Group.slug, Group.name, Group.visibility, Group.name_key)
-_CHANGES = ("group.created", "group.updated")
+_CHANGES = (GroupCreated.type, GroupUpdated.type)
 VERSION_LABELS = tuple(f"v_{aggregate}_{kind.split('.')[1]}" for aggregate in ("count", "max") for kind in _CHANGES)
 
 

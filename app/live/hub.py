@@ -23,6 +23,7 @@ from app import permissions
 from app.db import utcnow
 from app.events import Event
 from app.groups.models import MEMBER_STATUSES
+from app.outbox.types import GroupCreated, GroupUpdated, MembershipChanged, UserUpdated
 from app.security import Actor
 from app.users.models import AuthSession, User
 
@@ -176,16 +177,16 @@ class Hub:
                 self.delivered += 1
 
     def _apply_state(self, event: Event) -> None:
-        data = event.data or {}
-        if event.type == "membership.changed" and event.group_id is not None:
-            for conn in self.by_user.get(event.subject_user_id or 0, ()):
-                conn.actor = with_membership(conn.actor, event.group_id, data.get("status"))
-        elif event.type in ("group.created", "group.updated") and event.group_id is not None:
-            public = data.get("visibility") == "public"
+        a = event.activity
+        if isinstance(a, MembershipChanged):
+            for conn in self.by_user.get(a.subject_user_id, ()):
+                conn.actor = with_membership(conn.actor, a.group_id, a.status)
+        elif isinstance(a, GroupCreated | GroupUpdated):
+            public = a.visibility == "public"
             for conn in self.connections:
-                conn.actor = with_public_group(conn.actor, event.group_id, public)
-        elif event.type == "user.updated" and event.subject_user_id is not None:
-            conns = list(self.by_user.get(event.subject_user_id, ()))
+                conn.actor = with_public_group(conn.actor, a.group_id, public)
+        elif isinstance(a, UserUpdated):
+            conns = list(self.by_user.get(a.subject_user_id, ()))
             if conns:
                 self._spawn(self.recheck(conns))
 

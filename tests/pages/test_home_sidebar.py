@@ -35,13 +35,13 @@ async def test_colleagues_are_active_members_of_my_department(client: httpx.Asyn
 
 async def test_live_config_carries_the_newest_activity_id(client: httpx.AsyncClient, register: Any, app: Any) -> None:
     """live.js replays from the page's own position: events older than the page are never shown as new."""
-    from app.activity import latest_activity_id
+    from app.outbox.read import last_activity_id
 
     member = await register("Lena Live")
     await client.post("/api/v1/posts", json={"body": "already on the page"}, headers=member.headers)
     page = (await client.get("/", headers={**HTML, **member.headers})).text
     async with app.state.sessionmaker() as session:
-        newest = await latest_activity_id(session)
+        newest = await last_activity_id(session)
     assert newest > 0
     assert f'data-since="{newest}"' in page
 
