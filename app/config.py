@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     LIVE_MESSAGES_PER_MIN: int = 100
     LIVE_SOCKETS_PER_MEMBER: int = 10
     LIVE_POLL_S: float = 1.0  # relays re-read the outbox this often even without a wake-up
-    LIVE_GAP_WAIT_S: float = 3.0  # how long a relay waits for a late-committing activity id (PostgreSQL)
+    LIVE_GAP_WAIT_S: float = 3.0  # how long outbox readers wait for a late-committing activity id (PostgreSQL)
     LIVE_AUTH_CHECK_S: float = 5.0  # revoked tokens / deactivated members: sockets closed within this delay
 
     # Search

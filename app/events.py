@@ -13,7 +13,9 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
+
+from app.outbox.types import TypedActivity
 
 log = logging.getLogger("ruche.live")
 
@@ -33,7 +35,7 @@ class Event:
     subject_user_id: int | None
     private: bool
     text: str | None
-    data: dict[str, Any] | None = None  # the type-specific fields the hub reads (status, visibility)
+    activity: TypedActivity | None = None  # the hub reads the type's fields (status, visibility)
 
     @property
     def channel(self) -> str:

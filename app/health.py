@@ -5,6 +5,6 @@ from app.feature import Feature
 
 FEATURE = Feature(
     name="core",
-    models=("app.activity",),
+    models=("app.outbox.models",),
     routers=("app.ping:router",),
 )

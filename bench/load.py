@@ -30,9 +30,9 @@ import httpx
 from sqlalchemy import select, text
 
 from app import csrf
-from app.activity import Activity
 from app.config import Settings, async_url
 from app.db import make_engine
+from app.outbox.models import Activity
 from app.search.index import IndexState, IndexStore, write_state
 from app.search.runtime import search_root
 from bench.cpu import CpuSplit, cpu_now

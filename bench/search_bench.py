@@ -105,8 +105,10 @@ async def count_documents(settings: Settings) -> int:
 
 async def insert_through_outbox(settings: Settings, author_id: int, n: int) -> int:
     """Posts written as the services write them (row + activity), committed in batches; returns the last id."""
-    from app.activity import Activity, emit
     from app.db import make_engine, make_sessionmaker, utcnow
+    from app.outbox.models import Activity
+    from app.outbox.types import PostCreated
+    from app.outbox.write import emit
     from app.posts.models import Post
 
     engine = make_engine(settings)
@@ -119,7 +121,8 @@ async def insert_through_outbox(settings: Settings, author_id: int, n: int) -> i
                             body_html="", created_at=utcnow())
                 session.add(post)
                 await session.flush()
-                emit(session, "post.created", actor_id=author_id, post_id=post.id)
+                emit(session, PostCreated(actor_id=author_id, post_id=post.id, group_id=None, kind="discussion",
+                                          mentions=()))
             await session.commit()
         bar.update(min(500, n - start))
     bar.close()
@@ -132,12 +135,13 @@ async def insert_through_outbox(settings: Settings, author_id: int, n: int) -> i
 async def catch_up(settings: Settings, newest: int) -> float:
     """Seconds for the outbox indexer (the code the app runs) to apply every activity up to `newest`."""
     from app.db import make_engine, make_sessionmaker
+    from app.outbox.read import gap_wait_for
     from app.search.index import IndexStore
     from app.search.indexer import Indexer
     from app.search.runtime import search_root
 
     engine = make_engine(settings)
-    indexer = Indexer(IndexStore(search_root(settings)), make_sessionmaker(engine))
+    indexer = Indexer(IndexStore(search_root(settings)), make_sessionmaker(engine), gap_wait_s=gap_wait_for(settings))
     started = time.monotonic()
     try:
         while indexer.state.last_id < newest:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from app.activity import Activity
+from app.outbox.models import Activity
 from app.posts import service as posts_service
 from app.posts.models import Post, PostTopic
 from app.posts.schemas import PostCreate

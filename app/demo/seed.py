@@ -17,7 +17,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import Activity
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope, utcnow
 from app.demo.content import FOLLOWS_PER_MEMBER, GROUPS, CommentSpec, GroupSpec, PostSpec
@@ -26,6 +25,8 @@ from app.demo.threads import POSTS
 from app.groups import service as groups_service
 from app.groups.models import Group
 from app.groups.schemas import GroupCreate
+from app.outbox.models import Activity
+from app.outbox.types import ReactionChanged
 from app.permissions import Actor
 from app.posts import comments as comments_service
 from app.posts import reactions as reactions_service
@@ -297,7 +298,7 @@ async def _react_to_post(
         community.counts["reactions"] += 1
     span = max((now - when).total_seconds(), 60.0)
     await _backdate(session, when + timedelta(seconds=community.rng.uniform(0, span)),
-                    Activity.post_id == post.id, Activity.type == "reaction.changed", Activity.comment_id.is_(None))
+                    Activity.post_id == post.id, Activity.type == ReactionChanged.type, Activity.comment_id.is_(None))
 
 
 async def _backdate(session: AsyncSession, when: datetime, *where: object) -> None:

@@ -18,15 +18,16 @@ from sqlalchemy import func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import Activity
 from app.groups.models import Group
 from app.groups.schemas import GroupSummary
+from app.outbox.models import Activity
+from app.outbox.types import GroupCreated, GroupUpdated
 from app.runtime import CacheSpec
 
 GroupsVersion = tuple[int | None, ...]
 
 _SUMMARIES = select(Group.id, Group.slug, Group.name, Group.visibility, Group.name_key)
-_CHANGES = ("group.created", "group.updated")
+_CHANGES = (GroupCreated.type, GroupUpdated.type)
 VERSION_LABELS = tuple(f"v_{aggregate}_{kind.split('.')[1]}" for aggregate in ("count", "max") for kind in _CHANGES)
 
 

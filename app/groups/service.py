@@ -7,12 +7,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import emit
 from app.db import utcnow
 from app.errors import Conflict, NotFound
 from app.groups.cache import GroupCache
 from app.groups.models import MEMBER_STATUSES, Group, GroupMembership
 from app.groups.schemas import GroupCreate, GroupRead, GroupSummary, GroupUpdate, MemberRead
+from app.outbox.types import GroupAccepted, GroupCreated, GroupRequested, GroupUpdated, MembershipChanged
+from app.outbox.write import emit
 from app.permissions import Actor
 from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor
 from app.text import slugify
@@ -37,7 +38,7 @@ async def create_group(session: AsyncSession, actor: Actor, data: GroupCreate) -
         raise Conflict("A group with this name already exists") from exc
     now = utcnow()
     session.add(GroupMembership(group_id=group.id, user_id=actor.user_id, status="animator", requested_at=now, joined_at=now))
-    emit(session, "group.created", actor_id=actor.user_id, group_id=group.id, payload={"visibility": group.visibility})
+    emit(session, GroupCreated(actor_id=actor.user_id, group_id=group.id, visibility=group.visibility))
     _membership_event(session, actor.user_id, group, actor.user_id, "animator")
     await session.flush()
     return group
@@ -63,7 +64,7 @@ async def update_group(session: AsyncSession, actor: Actor, group_id: int, data:
         group.name_key = changes["name"].casefold()
     for field, value in changes.items():
         setattr(group, field, value)
-    emit(session, "group.updated", actor_id=actor.user_id, group_id=group.id, payload={"visibility": group.visibility})
+    emit(session, GroupUpdated(actor_id=actor.user_id, group_id=group.id, visibility=group.visibility))
     await session.flush()
     return group
 
@@ -230,7 +231,7 @@ async def join(session: AsyncSession, actor: Actor, group_id: int) -> str:
     except IntegrityError:
         return await my_status(session, actor, group.id) or status
     if status == "pending":
-        emit(session, "group.requested", actor_id=actor.user_id, group_id=group.id, subject_user_id=actor.user_id)
+        emit(session, GroupRequested(actor_id=actor.user_id, group_id=group.id, subject_user_id=actor.user_id))
     else:
         _membership_event(session, actor.user_id, group, actor.user_id, status)
     return status
@@ -285,7 +286,7 @@ async def set_member(session: AsyncSession, actor: Actor, group_id: int, user_id
         membership.status = status
         membership.joined_at = membership.joined_at or now
         if was_pending:
-            emit(session, "group.accepted", actor_id=actor.user_id, group_id=group.id, subject_user_id=user.id)
+            emit(session, GroupAccepted(actor_id=actor.user_id, group_id=group.id, subject_user_id=user.id))
     _membership_event(session, actor.user_id, group, user.id, status)
     await session.flush()
     return MemberRead(user=UserSummary.model_validate(user), status=membership.status, joined_at=membership.joined_at,
@@ -321,10 +322,7 @@ async def _require_other_animator(session: AsyncSession, group_id: int, user_id:
 
 def _membership_event(session: AsyncSession, actor_id: int, group: Group, user_id: int, status: str | None) -> None:
     """Tell the member's open sockets to gain or lose the group's channel at once."""
-    emit(
-        session, "membership.changed", actor_id=actor_id, group_id=group.id, subject_user_id=user_id,
-        payload={"status": status, "private": True},
-    )
+    emit(session, MembershipChanged(actor_id=actor_id, group_id=group.id, subject_user_id=user_id, status=status))
 
 
 async def member_user_ids(session: AsyncSession, group_id: int, statuses: tuple[str, ...] = MEMBER_STATUSES) -> list[int]:

@@ -22,7 +22,7 @@ async def start(app: Any) -> None:
     settings = app.state.runtime.settings
     builder = EventBuilder()
     relay: Relay | None = None
-    hub = Hub(app.state.runtime, cursor=lambda: relay.cursor if relay is not None else 0)
+    hub = Hub(app.state.runtime, cursor=lambda: relay.cursor.position if relay is not None else 0)
     relay = Relay(app, hub, builder)
     bus = make_bus(settings.REDIS_URL, settings.REDIS_PREFIX)
     wakers = outbox_wakers(app)

@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket, WebSocketState
 from app import permissions
 from app.db import utcnow
 from app.events import Event
+from app.outbox.types import GroupCreated, GroupUpdated, MembershipChanged, UserUpdated
 from app.permissions import Actor
 from app.runtime import Runtime
 from app.users.models import AuthSession, User
@@ -178,15 +179,15 @@ class Hub:
                 self.delivered += 1
 
     def _apply_state(self, event: Event) -> None:
-        data = event.data or {}
-        if event.type == "membership.changed" and event.group_id is not None:
-            for conn in self.by_user.get(event.subject_user_id or 0, ()):
-                conn.actor = permissions.with_membership(conn.actor, event.group_id, data.get("status"))
-        elif event.type in ("group.created", "group.updated") and event.group_id is not None:
+        a = event.activity
+        if isinstance(a, MembershipChanged):
+            for conn in self.by_user.get(a.subject_user_id, ()):
+                conn.actor = permissions.with_membership(conn.actor, a.group_id, a.status)
+        elif isinstance(a, GroupCreated | GroupUpdated):
             for conn in self.connections:
-                conn.actor = permissions.with_group_visibility(conn.actor, event.group_id, data.get("visibility"))
-        elif event.type == "user.updated" and event.subject_user_id is not None:
-            conns = list(self.by_user.get(event.subject_user_id, ()))
+                conn.actor = permissions.with_group_visibility(conn.actor, a.group_id, a.visibility)
+        elif isinstance(a, UserUpdated):
+            conns = list(self.by_user.get(a.subject_user_id, ()))
             if conns:
                 self._spawn(self.recheck(conns))
 

@@ -14,21 +14,34 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import Activity
 from app.events import Event
 from app.notifications import service as notifications_service
 from app.notifications.models import Notification
+from app.outbox.models import Activity
+from app.outbox.types import (
+    CommentCreated,
+    CommentDeleted,
+    GroupCreated,
+    GroupUpdated,
+    MembershipChanged,
+    NotificationCreated,
+    PostCreated,
+    PostDeleted,
+    PostUpdated,
+    ReactionChanged,
+    TypedActivity,
+    UserUpdated,
+)
 from app.posts import read
 from app.posts.models import Comment
 from app.posts.views import comment_views
 
 PER_VIEWER = {"my_reaction"}
 # Activities that change sockets' state without being sent (see hub.Hub.dispatch).
-STATE_ONLY = {"user.updated", "group.created", "group.updated"}
-SENT = {
-    "post.created", "post.updated", "post.deleted", "comment.created", "comment.deleted", "reaction.changed",
-    "notification.created", "membership.changed",
-}
+STATE_ONLY = (UserUpdated, GroupCreated, GroupUpdated)
+SENT = (PostCreated, PostUpdated, PostDeleted, CommentCreated, CommentDeleted, ReactionChanged, NotificationCreated,
+        MembershipChanged)
+Typed = list[tuple[Activity, TypedActivity]]
 
 
 def _dump(obj: Any) -> dict[str, Any]:
@@ -48,8 +61,9 @@ class EventBuilder:
         self._cache.clear()
 
     async def build(self, session: AsyncSession, activities: Sequence[Activity]) -> list[Event]:
-        """Events for `activities`, in order (those that concern no socket are left out)."""
-        todo = [a for a in activities if a.id not in self._cache and (a.type in SENT or a.type in STATE_ONLY)]
+        """Events for `activities`, in order (those that concern no socket, or of unknown types, are left out)."""
+        todo = [(row, a) for row in activities if row.id not in self._cache
+                and isinstance(a := row.typed, SENT + STATE_ONLY)]
         if todo:
             for event in await _build(session, todo):
                 self._cache[event.id] = event
@@ -58,65 +72,57 @@ class EventBuilder:
         return [self._cache[a.id] for a in activities if a.id in self._cache]
 
 
-async def _build(session: AsyncSession, activities: Sequence[Activity]) -> list[Event]:
+async def _build(session: AsyncSession, activities: Typed) -> list[Event]:
     # Only posts still shown (neither deleted nor hidden) are read: the others produce no content event.
-    posts = await read.published_rows(session, [pid for a in activities if (pid := _post_id(a)) is not None])
-    comments = await _comments(session, {a.comment_id for a in activities if a.type == "comment.created" and a.comment_id})
+    posts = await read.published_rows(session, [pid for _, a in activities if (pid := a.about_post) is not None])
+    comments = await _comments(session, {a.comment_id for _, a in activities if isinstance(a, CommentCreated)})
     post_objects = {row.id: read.live_object(row) for row in posts.values()}
     comment_objects = {c.id: _dump(v) for c, v in zip(
         comments.values(), await comment_views(session, None, list(comments.values())), strict=True
     )} if comments else {}
     notifications = await _notifications(session, activities)
     out: list[Event] = []
-    for a in activities:
+    for row, a in activities:
         fields = _fields(a, posts, post_objects, comment_objects, notifications)
-        if fields is None and a.type not in STATE_ONLY:
+        if fields is None and not isinstance(a, STATE_ONLY):
             continue
-        private = bool(a.payload.get("private")) or a.type == "notification.created"
         out.append(Event(
-            id=a.id, type=a.type, group_id=a.group_id, subject_user_id=a.subject_user_id, private=private,
-            text=_text(a, fields) if fields is not None else None, data=dict(a.payload),
+            id=row.id, type=row.type, group_id=row.group_id, subject_user_id=row.subject_user_id, private=a.private,
+            text=_text(row, fields) if fields is not None else None, activity=a,
         ))
     return out
 
 
 def _fields(
-    a: Activity, posts: dict[int, read.PostRow], post_objects: dict[int, dict[str, Any]],
+    a: TypedActivity, posts: dict[int, read.PostRow], post_objects: dict[int, dict[str, Any]],
     comment_objects: dict[int, dict[str, Any]], notifications: dict[int, dict[str, Any]],
 ) -> dict[str, Any] | None:
-    post = posts.get(_post_id(a) or 0)
+    post = posts.get(a.about_post or 0)
     shown = post is not None
-    if a.type in ("post.created", "post.updated"):
+    if isinstance(a, PostCreated | PostUpdated):
         return {"post": post_objects[post.id]} if shown and post is not None else None
-    if a.type == "post.deleted":
+    if isinstance(a, PostDeleted):
         return {"post_id": a.post_id, "group_id": a.group_id}
-    if a.type == "comment.created":
+    if isinstance(a, CommentCreated):
         if not shown or post is None or a.comment_id not in comment_objects:
             return None
         return {"comment": comment_objects[a.comment_id], "comment_count": post.comment_count}
-    if a.type == "comment.deleted":
+    if isinstance(a, CommentDeleted):
         return {"comment_id": a.comment_id, "post_id": a.post_id,
                 **({"comment_count": post.comment_count} if shown and post is not None else {})}
-    if a.type == "reaction.changed":
+    if isinstance(a, ReactionChanged):
         if not shown:
             return None
         key = "comment_id" if a.comment_id is not None else "post_id"
-        return {key: a.comment_id if a.comment_id is not None else a.post_id,
-                "reaction_count": a.payload.get("reaction_count")}
-    if a.type == "notification.created":
-        notification = notifications.get(int(a.payload.get("notification_id") or 0))
+        return {key: a.comment_id if a.comment_id is not None else a.post_id, "reaction_count": a.reaction_count}
+    if isinstance(a, NotificationCreated):
+        notification = notifications.get(a.notification_id)
         return {"notification": notification} if notification is not None else None
-    if a.type == "membership.changed":
-        return {"group_id": a.group_id, "status": a.payload.get("status")}
+    if isinstance(a, MembershipChanged):
+        return {"group_id": a.group_id, "status": a.status}
     return None
 
 
-def _post_id(a: Activity) -> int | None:
-    """The post an activity is about (a comment's reaction names it in its payload)."""
-    if a.post_id is not None:
-        return a.post_id
-    target = a.payload.get("target_post_id")
-    return target if isinstance(target, int) else None
 
 
 async def _comments(session: AsyncSession, ids: set[int]) -> dict[int, Comment]:
@@ -126,8 +132,8 @@ async def _comments(session: AsyncSession, ids: set[int]) -> dict[int, Comment]:
     return {c.id: c for c in rows}
 
 
-async def _notifications(session: AsyncSession, activities: Sequence[Activity]) -> dict[int, dict[str, Any]]:
-    ids = sorted({int(a.payload.get("notification_id") or 0) for a in activities if a.type == "notification.created"})
+async def _notifications(session: AsyncSession, activities: Typed) -> dict[int, dict[str, Any]]:
+    ids = sorted({a.notification_id for _, a in activities if isinstance(a, NotificationCreated)})
     if not ids:
         return {}
     rows = list(await session.scalars(select(Notification).where(Notification.id.in_(ids))))

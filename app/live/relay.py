@@ -5,26 +5,21 @@ Woken after local commits (`app.state.after_commit`), by other processes through
 connect ask for older events with `since` and get them from the table (`replay`).
 """
 
-import asyncio
 import logging
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.live.hub import Hub
-from app.live.outbox import (
-    BATCH,
-    GapTracker,
-    OutboxLoop,
-    activities_after,
-    gap_wait_for,
-    last_activity_id,
-    outbox_position,
-)
 from app.live.payloads import EventBuilder
+from app.outbox.consumer import Batch, OutboxConsumer
+from app.outbox.cursors import MemoryCursor
+from app.outbox.read import GapTracker, gap_wait_for, last_activity_id, outbox_position
 
 log = logging.getLogger("ruche.live")
 
 
-class Relay(OutboxLoop):
+class Relay(OutboxConsumer):
     task_name = "ruche-live-relay"
     # Every commit of any process wakes every relay, and a turn costs two or three statements whatever it carries:
     # at 150 posts/s that was up to 300 turns a second in each worker, a fifth of the workers' CPU (8.2 ms per post
@@ -33,54 +28,37 @@ class Relay(OutboxLoop):
 
     def __init__(self, app: Any, hub: Hub, builder: EventBuilder) -> None:
         settings = app.state.runtime.settings
-        super().__init__(settings.LIVE_POLL_S, log)
-        self.sessionmaker = app.state.runtime.sessionmaker
+        super().__init__(app.state.runtime.sessionmaker, poll_s=settings.LIVE_POLL_S,
+                         gap_wait_s=gap_wait_for(settings), log=log)
         self.hub = hub
         self.builder = builder
-        self.gaps = GapTracker(gap_wait_for(settings.is_sqlite, settings.LIVE_GAP_WAIT_S))
-        self.cursor = 0  # every activity up to here has been dispatched (or was a permanent hole)
+        self.cursor = MemoryCursor()  # every activity up to here has been dispatched (or was a permanent hole)
 
     async def start(self) -> None:
         async with self.sessionmaker() as session:
-            self.cursor = await outbox_position(session)
-        self._start_task()
+            self.cursor.position = await outbox_position(session)
+        await super().start()
 
     async def reset(self, cursor: int = 0) -> None:
         """Forget the position (tests empty the tables between cases)."""
-        self.cursor = cursor
+        self.cursor.position = cursor
         self.builder.clear()
         self.gaps = GapTracker(self.gaps.gap_wait)
 
-    async def turn(self) -> None:
-        while await self.step():
-            pass
+    async def caught_up(self, session: AsyncSession, position: int) -> None:
+        if await last_activity_id(session) < position:  # the table was emptied (tests) or restored: follow it
+            await self.reset(await outbox_position(session))
 
-    async def step(self) -> bool:
-        """Dispatch the next contiguous batch; True when more is waiting (or a hole may fill soon)."""
-        async with self.sessionmaker() as session:
-            rows = await activities_after(session, self.cursor)
-            if not rows:
-                newest = await last_activity_id(session)
-                if newest < self.cursor:  # the table was emptied (tests) or restored: follow it
-                    await self.reset(await outbox_position(session))
-                return False
-            ready, _, waiting = self.gaps.contiguous(rows, self.cursor)
-            if self.hub.idle:
-                # No socket in this process: build nothing. One registering later replays up to the cursor from the
-                # table; the cursor moves before any await, so none can register in between.
-                if ready:
-                    self.cursor = ready[-1].id
-                events = None
-            else:
-                events = await self.builder.build(session, ready)
-        if events is not None:
-            by_id = {e.id: e for e in events}
-            for activity in ready:
-                event = by_id.get(activity.id)
-                if event is not None:
-                    self.hub.dispatch(event)
-                self.cursor = activity.id
-        if waiting:
-            await asyncio.sleep(0.02)  # a transaction holding an earlier id is about to commit
-            return True
-        return len(rows) >= BATCH and len(ready) == len(rows)
+    async def handle(self, session: AsyncSession, batch: Batch) -> None:
+        if self.hub.idle:
+            # No socket in this process: build nothing. One registering later replays up to the cursor from the
+            # table; the cursor moves before any await, so none can register in between.
+            self.cursor.position = batch.position
+            return
+        events = await self.builder.build(session, batch.rows)
+        by_id = {e.id: e for e in events}
+        for activity in batch.rows:  # no await from here on: a socket registers before or after all of them
+            event = by_id.get(activity.id)
+            if event is not None:
+                self.hub.dispatch(event)
+            self.cursor.position = activity.id

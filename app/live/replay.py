@@ -2,8 +2,8 @@
 
 from app import permissions
 from app.live.hub import Connection
-from app.live.outbox import activities_after
 from app.live.payloads import EventBuilder
+from app.outbox.read import activities_after
 
 PAGE = 200
 

@@ -1,8 +1,8 @@
-"""Stored notifications, each member's delivery choice per kind, and the notifier's outbox cursor."""
+"""Stored notifications and each member's delivery choice per kind."""
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, BigId, UTCDateTime, utcnow
@@ -44,12 +44,3 @@ class NotificationSetting(Base):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     delivery: Mapped[str] = mapped_column(String(10))
 
-
-class OutboxCursor(Base):
-    """The last activity id a consumer (the notifier) has fully handled; locked while it works."""
-
-    __tablename__ = "outbox_cursors"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -5,15 +5,25 @@ content they may not see. Announcements go to the audience in bulk (all active m
 the group's members in a group) with one query, the rule applied to each member's facts.
 """
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import Activity
 from app.groups.models import MEMBER_STATUSES, GroupMembership
 from app.notifications.models import Notification
+from app.outbox.models import Activity
+from app.outbox.types import (
+    CommentCreated,
+    GroupAccepted,
+    GroupRequested,
+    PostCreated,
+    PostUpdated,
+    ReactionChanged,
+    TypedActivity,
+)
 from app.posts.models import Comment, Post
 from app.runtime import Runtime
 from app.users import service as users_service
@@ -26,80 +36,80 @@ Plan = list[tuple[str, list[int]]]
 
 async def plan(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
     """The notifications an activity causes, most specific kind first (one per member per activity)."""
-    handler = _RULES.get(activity.type)
+    typed = activity.typed
+    handler = _RULES.get(type(typed)) if typed is not None else None
     if handler is None:
-        return []
-    return await handler(runtime, session, activity)
+        return []  # a type that tells nobody, or one this code does not know
+    return await handler(runtime, session, activity, typed)
 
 
-async def _post_created(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
-    if not activity.payload.get("mentions") and activity.payload.get("kind") != "announcement":
+async def _post_created(runtime: Runtime, session: AsyncSession, row: Activity, a: PostCreated) -> Plan:
+    if not a.mentions and a.kind != "announcement":
         return []  # most posts tell nobody: no need to read them
-    post = await session.get(Post, activity.post_id) if activity.post_id else None
+    post = await session.get(Post, a.post_id)
     if post is None:
         return []
-    out: Plan = [("mention", await _who_can_view(runtime, session, _ids(activity.payload.get("mentions"))[:MAX_MENTIONS], post))]
+    out: Plan = [("mention", await _who_can_view(runtime, session, _ids(a.mentions)[:MAX_MENTIONS], post))]
     if post.kind == "announcement":
         out.append(("announcement", await _audience(session, post)))
     return out
 
 
-async def _post_updated(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
+async def _post_updated(runtime: Runtime, session: AsyncSession, row: Activity, a: PostUpdated) -> Plan:
     """Members mentioned by an edit (not those mentioned before) are told once."""
-    post = await session.get(Post, activity.post_id) if activity.post_id else None
+    post = await session.get(Post, a.post_id)
     if post is None:
         return []
-    return [("mention", await _who_can_view(runtime, session, _ids(activity.payload.get("new_mentions"))[:MAX_MENTIONS], post))]
+    return [("mention", await _who_can_view(runtime, session, _ids(a.new_mentions)[:MAX_MENTIONS], post))]
 
 
-async def _comment_created(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
-    post = await session.get(Post, activity.post_id) if activity.post_id else None
-    comment = await session.get(Comment, activity.comment_id) if activity.comment_id else None
+async def _comment_created(runtime: Runtime, session: AsyncSession, row: Activity, a: CommentCreated) -> Plan:
+    post = await session.get(Post, a.post_id)
+    comment = await session.get(Comment, a.comment_id)
     if post is None or not permissions.comment_exists(comment):
         return []
-    payload = activity.payload
-    repliers = _ids([payload.get("parent_author_id"), payload.get("post_author_id") or post.author_id])
+    repliers = _ids([a.parent_author_id, a.post_author_id or post.author_id])
     return [
         ("reply", await _who_can_view(runtime, session, repliers, post)),
-        ("mention", await _who_can_view(runtime, session, _ids(payload.get("mentions"))[:MAX_MENTIONS], post)),
+        ("mention", await _who_can_view(runtime, session, _ids(a.mentions)[:MAX_MENTIONS], post)),
     ]
 
 
-async def _reaction_changed(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
-    if not activity.payload.get("kind"):
+async def _reaction_changed(runtime: Runtime, session: AsyncSession, row: Activity, a: ReactionChanged) -> Plan:
+    if not a.kind:
         return []  # a reaction removed tells nobody
-    target = _ids([activity.payload.get("target_author_id")])
-    post = await session.get(Post, activity.post_id) if activity.post_id else None
-    if post is None and activity.comment_id:
-        comment = await session.get(Comment, activity.comment_id)
+    target = _ids([a.target_author_id])
+    post = await session.get(Post, a.post_id) if a.post_id else None
+    if post is None and a.comment_id:
+        comment = await session.get(Comment, a.comment_id)
         post = await session.get(Post, comment.post_id) if comment else None
     if post is None or not target:
         return []
-    if await _unread_reaction_exists(session, activity, target[0]):
+    if await _unread_reaction_exists(session, row, target[0]):
         return []  # like, unlike, like again: one unread notification is enough
     return [("reaction", await _who_can_view(runtime, session, target, post))]
 
 
-async def _group_requested(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
+async def _group_requested(runtime: Runtime, session: AsyncSession, row: Activity, a: GroupRequested) -> Plan:
     animators = await session.scalars(
         select(GroupMembership.user_id).where(
-            GroupMembership.group_id == activity.group_id, GroupMembership.status == "animator"
+            GroupMembership.group_id == a.group_id, GroupMembership.status == "animator"
         )
     )
     return [("group_request", await _active(session, list(animators)))]
 
 
-async def _group_accepted(runtime: Runtime, session: AsyncSession, activity: Activity) -> Plan:
-    return [("group_accepted", await _active(session, _ids([activity.subject_user_id])))]
+async def _group_accepted(runtime: Runtime, session: AsyncSession, row: Activity, a: GroupAccepted) -> Plan:
+    return [("group_accepted", await _active(session, _ids([a.subject_user_id])))]
 
 
-_RULES = {
-    "post.created": _post_created,
-    "post.updated": _post_updated,
-    "comment.created": _comment_created,
-    "reaction.changed": _reaction_changed,
-    "group.requested": _group_requested,
-    "group.accepted": _group_accepted,
+_RULES: dict[type[TypedActivity], Callable[[Runtime, AsyncSession, Activity, Any], Awaitable[Plan]]] = {
+    PostCreated: _post_created,
+    PostUpdated: _post_updated,
+    CommentCreated: _comment_created,
+    ReactionChanged: _reaction_changed,
+    GroupRequested: _group_requested,
+    GroupAccepted: _group_accepted,
 }
 
 
@@ -150,8 +160,8 @@ async def _unread_reaction_exists(session: AsyncSession, activity: Activity, rec
 
 
 def _ids(values: object) -> list[int]:
-    """Distinct positive ints from an activity payload, in order (payloads are data, not trusted shapes)."""
-    if not isinstance(values, list):
+    """Distinct positive ints, in order (payloads are data, not trusted shapes)."""
+    if not isinstance(values, list | tuple):
         return []
     out: list[int] = []
     for v in values:

@@ -6,10 +6,12 @@ from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import Activity, emit
 from app.db import utcnow
 from app.notifications.models import DEFAULT_DELIVERY, KINDS, Notification, NotificationSetting
 from app.notifications.schemas import NotificationRead, NotificationSettings
+from app.outbox.models import Activity
+from app.outbox.types import NotificationCreated
+from app.outbox.write import emit
 from app.permissions import Actor
 from app.posts.models import Post
 from app.posts.views import user_summaries
@@ -119,8 +121,8 @@ async def create_for_activity(
         )
     ) if len(wanted) <= 900 else await _already_notified(session, activity.id)
     choice = await deliveries(session, wanted, kind)
-    target_post = activity.payload.get("target_post_id")  # a comment's reaction names its post there
-    post_id = activity.post_id if activity.post_id is not None else target_post if isinstance(target_post, int) else None
+    typed = activity.typed
+    post_id = typed.about_post if typed is not None else activity.post_id  # a comment's reaction names its post
     created = [
         Notification(
             user_id=uid, kind=kind, actor_id=activity.actor_id, activity_id=activity.id, post_id=post_id,
@@ -135,8 +137,8 @@ async def create_for_activity(
     session.add_all(created)
     await session.flush()
     for n in created:
-        emit(session, "notification.created", actor_id=activity.actor_id, subject_user_id=n.user_id,
-             payload={"notification_id": n.id, "kind": kind, "private": True})
+        emit(session, NotificationCreated(actor_id=activity.actor_id, subject_user_id=n.user_id, notification_id=n.id,
+                                          kind=kind))
     await session.flush()
     return created
 

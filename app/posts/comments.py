@@ -5,9 +5,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import permissions
-from app.activity import emit
 from app.db import utcnow
 from app.errors import Invalid, NotFound
+from app.outbox.types import CommentCreated, CommentDeleted
+from app.outbox.write import emit
 from app.permissions import Actor
 from app.posts import counters
 from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
@@ -56,12 +57,12 @@ async def create_comment(session: AsyncSession, actor: Actor, post_id: int, data
     session.add(comment)
     await session.flush()
     await counters.add(session, Post, post.id, "comment_count", 1)
-    emit(session, "comment.created", actor_id=actor.user_id, post_id=post.id, comment_id=comment.id,
-         group_id=post.group_id, payload={
-             "parent_id": comment.parent_id, "post_author_id": post.author_id,
-             "parent_author_id": parent.author_id if parent else None,
-             "mentions": [m.id for m in members[:MAX_NOTIFIED_MENTIONS]],
-         })
+    emit(session, CommentCreated(
+        actor_id=actor.user_id, post_id=post.id, comment_id=comment.id, group_id=post.group_id,
+        parent_id=comment.parent_id, post_author_id=post.author_id,
+        parent_author_id=parent.author_id if parent else None,
+        mentions=tuple(m.id for m in members[:MAX_NOTIFIED_MENTIONS]),
+    ))
     await session.flush()
     return comment
 
@@ -96,8 +97,9 @@ async def delete_comment(session: AsyncSession, actor: Actor, comment_id: int) -
     set_committed_value(comment, "deleted_at", now)
     if count:
         await counters.add(session, Post, post.id, "comment_count", -count)
-    emit(session, "comment.deleted", actor_id=actor.user_id, post_id=post.id, comment_id=comment.id,
-         group_id=post.group_id, payload={
-             "parent_id": comment.parent_id, "post_author_id": post.author_id, "reply_ids": sorted(r for r in removed if r != comment.id),
-         })
+    emit(session, CommentDeleted(
+        actor_id=actor.user_id, post_id=post.id, comment_id=comment.id, group_id=post.group_id,
+        parent_id=comment.parent_id, post_author_id=post.author_id,
+        reply_ids=tuple(sorted(r for r in removed if r != comment.id)),
+    ))
     await session.flush()

@@ -15,16 +15,19 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
-from app.activity import Activity, mark_added
+from app.outbox.models import Activity
+from app.outbox.types import PostCreated
+from app.outbox.write import mark_added, row_values
 from app.posts.models import Post, PostMention, PostTopic
 
 _ACTIVITY_COLUMNS = ("type", "actor_id", "group_id", "comment_id", "subject_user_id", "payload", "created_at")
 
 
-async def insert_post(session: AsyncSession, values: dict[str, Any], topics: list[str], mentioned: list[int],
-                      activity: dict[str, Any]) -> Post:
-    """Insert the post (`values`: every column but the id), its topics and mentioned member ids, and its activity
-    (`activity`: `app.activity.activity_values` without the post id); returns the persistent Post."""
+async def insert_post(session: AsyncSession, values: dict[str, Any], topics: list[str], mentioned: list[int]) -> Post:
+    """Insert the post (`values`: every column but the id), its topics and mentioned member ids, and its
+    `post.created` activity; returns the persistent Post."""
+    activity = row_values(PostCreated(actor_id=values["author_id"], post_id=0, group_id=values["group_id"],
+                                      kind=values["kind"], mentions=tuple(mentioned)))  # post_id: the new row's
     if session.get_bind().dialect.name == "postgresql":
         params = {**values, **{f"activity_{name}": activity[name] for name in _ACTIVITY_COLUMNS},
                   "topics": topics, "mentioned": mentioned}

@@ -11,8 +11,9 @@ from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.activity import emit
 from app.db import utcnow
+from app.outbox.types import ReactionChanged
+from app.outbox.write import emit
 from app.permissions import Actor
 from app.posts import counters
 from app.posts.comments import access_comment
@@ -92,7 +93,7 @@ def _emit(
     session: AsyncSession, actor: Actor, post: Post, kind: str | None, count: int, *,
     target_author_id: int, post_id: int | None = None, comment_id: int | None = None,
 ) -> None:
-    emit(session, "reaction.changed", actor_id=actor.user_id, post_id=post_id, comment_id=comment_id,
-         group_id=post.group_id, payload={
-             "reaction_count": count, "kind": kind, "target_author_id": target_author_id, "target_post_id": post.id,
-         })
+    emit(session, ReactionChanged(
+        actor_id=actor.user_id, post_id=post_id, comment_id=comment_id, group_id=post.group_id,
+        reaction_count=count, kind=kind, target_author_id=target_author_id, target_post_id=post.id,
+    ))

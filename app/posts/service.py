@@ -6,7 +6,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import activity_values, emit
 from app.config import Settings
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound, RateLimited
@@ -14,6 +13,8 @@ from app.groups import service as groups_service
 from app.groups.cache import GROUPS, GroupCache
 from app.groups.schemas import GroupSummary
 from app.markdown import Parsed, parse
+from app.outbox.types import PostDeleted, PostUpdated
+from app.outbox.write import emit
 from app.permissions import Actor
 from app.posts import idempotency
 from app.posts.insert import insert_post
@@ -58,8 +59,6 @@ async def create_post(
          "body": data.body, "body_html": parsed.render({m.handle for m in members}), "created_at": utcnow(),
          "edited_at": None, "deleted_at": None, "hidden_at": None, "comment_count": 0, "reaction_count": 0},
         sorted(parsed.topics), [m.id for m in mentioned],
-        activity_values("post.created", actor_id=actor.user_id, group_id=data.group_id,
-                        payload={"kind": data.kind, "mentions": [m.id for m in mentioned]}),
     )
     # What the new post's view needs and this request already knows (app.posts.read.created_view).
     session.info.setdefault("new_post_refs", {})[post.id] = NewPostRefs(
@@ -147,8 +146,8 @@ async def update_post(session: AsyncSession, actor: Actor, post_id: int, data: P
     else:
         mentioned = sorted(before)
     post.edited_at = utcnow()
-    emit(session, "post.updated", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,
-         payload={"kind": post.kind, "mentions": mentioned, "new_mentions": [m for m in mentioned if m not in before]})
+    emit(session, PostUpdated(actor_id=actor.user_id, post_id=post.id, group_id=post.group_id, kind=post.kind,
+                              mentions=tuple(mentioned), new_mentions=tuple(m for m in mentioned if m not in before)))
     await session.flush()
     return post
 
@@ -158,6 +157,6 @@ async def delete_post(session: AsyncSession, actor: Actor, post_id: int) -> None
     post = await access_post(session, actor, post_id)
     permissions.require(permissions.can_delete_post(actor, post), "You cannot delete this post")
     post.deleted_at = utcnow()
-    emit(session, "post.deleted", actor_id=actor.user_id, post_id=post.id, group_id=post.group_id,
-         payload={"kind": post.kind, "author_id": post.author_id})
+    emit(session, PostDeleted(actor_id=actor.user_id, post_id=post.id, group_id=post.group_id, kind=post.kind,
+                              author_id=post.author_id))
     await session.flush()

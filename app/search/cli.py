@@ -49,15 +49,17 @@ def indexer(
 
 async def _indexer(settings: object, batch_size: int, exit_when_idle: bool, commit_delay: float) -> None:
     from app.db import make_engine, make_sessionmaker
+    from app.outbox.read import gap_wait_for
     from app.search.index import IndexStore
     from app.search.indexer import Indexer
     from app.search.runtime import IndexerLock, run_indexer, search_root
 
     engine = make_engine(settings)  # type: ignore[arg-type]
     store = IndexStore(search_root(settings))
-    work = Indexer(store, make_sessionmaker(engine), batch_size=batch_size, commit_delay=commit_delay)
+    work = Indexer(store, make_sessionmaker(engine), gap_wait_s=gap_wait_for(settings), batch_size=batch_size,
+                   commit_delay=commit_delay)
     lock = IndexerLock(store.root)
-    task = asyncio.create_task(run_indexer(work, lock, asyncio.Event(), exit_when_idle=exit_when_idle))
+    task = asyncio.create_task(run_indexer(work, lock, exit_when_idle=exit_when_idle))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, task.cancel)

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,25 +34,25 @@ class SearchUnavailable(Exception):
 
 @dataclass
 class IndexState:
-    """Where the indexer stands: every activity id <= last_id is applied, plus `done` ids above it."""
+    """Where the indexer stands: every activity id <= last_id is applied (or was a hole given up on)."""
 
     last_id: int = 0
     check_id: int = 0  # an applied activity whose created_at proves the outbox is the one we indexed
     check_at: str = ""
-    done: list[int] = field(default_factory=list)
     schema: int = SCHEMA_VERSION
 
     def to_json(self) -> str:
         return json.dumps({"last_id": self.last_id, "check_id": self.check_id, "check_at": self.check_at,
-                           "done": sorted(self.done), "schema": self.schema})
+                           "schema": self.schema})
 
     @classmethod
     def from_json(cls, raw: str | None) -> "IndexState":
+        """An older state's `done` (ids applied above a hole) is ignored: they are applied again, harmlessly."""
         if not raw:
             return cls(schema=0)
         data = json.loads(raw)
         return cls(int(data.get("last_id", 0)), int(data.get("check_id", 0)), str(data.get("check_at", "")),
-                   [int(i) for i in data.get("done", [])], int(data.get("schema", 0)))
+                   int(data.get("schema", 0)))
 
 
 class IndexStore:

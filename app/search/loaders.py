@@ -12,6 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
 from app.groups.models import Group
+from app.outbox.models import Activity
+from app.outbox.types import (
+    CommentDeleted,
+    GroupAccepted,
+    GroupCreated,
+    GroupRequested,
+    GroupUpdated,
+    MembershipChanged,
+    NotificationCreated,
+    PostCreated,
+    PostUpdated,
+    ReactionChanged,
+    UserCreated,
+    UserUpdated,
+)
 from app.posts.models import Comment, Post
 from app.search.schema import comment_doc, group_doc, post_doc, uid, user_doc
 from app.users import service as users_service
@@ -19,7 +34,7 @@ from app.users.models import User
 
 # ("update", doc) | ("delete", uid) | ("delete_post", post_id: the post and its comments)
 Op = tuple[str, Any]
-_IGNORED = ("reaction.", "membership.", "group.requested", "group.accepted", "notification.")
+_IGNORED = (ReactionChanged, MembershipChanged, GroupRequested, GroupAccepted, NotificationCreated)
 
 
 @dataclass
@@ -31,23 +46,28 @@ class Targets:
     users: set[int] = field(default_factory=set)
     groups: set[int] = field(default_factory=set)
 
-    def add(self, type_: str, post_id: int | None, comment_id: int | None, group_id: int | None,
-            subject_user_id: int | None) -> None:
-        """Record what one activity may have changed."""
-        if type_.startswith(_IGNORED):
+    def add(self, activity: Activity) -> None:
+        """Record what one activity may have changed. A type this code does not know (a newer release wrote it)
+        refreshes what its ids name, post and comments included: refreshing more than needed is harmless."""
+        a = activity.typed
+        if isinstance(a, _IGNORED):
             return
-        if comment_id is not None:
-            self.comments.add(comment_id)
-            if type_ == "comment.deleted" and post_id is not None:
-                self.deleted_comment_posts.add(post_id)
-        elif post_id is not None:
-            self.posts.add(post_id)
-            if type_ not in ("post.created", "post.updated"):  # hidden, restored, moved: comments follow
-                self.posts_with_comments.add(post_id)
-        elif type_.startswith("user.") and subject_user_id is not None:
-            self.users.add(subject_user_id)
-        elif type_.startswith("group.") and group_id is not None:
-            self.groups.add(group_id)
+        if activity.comment_id is not None:
+            self.comments.add(activity.comment_id)
+            if isinstance(a, CommentDeleted):
+                self.deleted_comment_posts.add(a.post_id)
+        elif activity.post_id is not None:
+            self.posts.add(activity.post_id)
+            if not isinstance(a, PostCreated | PostUpdated):  # deleted, hidden, restored, moved: comments follow
+                self.posts_with_comments.add(activity.post_id)
+        elif isinstance(a, UserCreated | UserUpdated):
+            self.users.add(a.subject_user_id)
+        elif isinstance(a, GroupCreated | GroupUpdated):
+            self.groups.add(a.group_id)
+        elif a is None and activity.subject_user_id is not None:
+            self.users.add(activity.subject_user_id)
+        elif a is None and activity.group_id is not None:
+            self.groups.add(activity.group_id)
 
 
 async def load_ops(session: AsyncSession, targets: Targets) -> list[Op]:

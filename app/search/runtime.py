@@ -9,25 +9,18 @@ import asyncio
 import fcntl
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import anyio
 
+from app.outbox.read import gap_wait_for
 from app.search.index import IndexStore, SearcherPool
 from app.search.indexer import Indexer
 
 log = logging.getLogger("ruche.search")
 SEARCH_THREADS = 4
-POLL_S = 0.5  # other processes' commits do not wake us: poll the outbox this often
-# After indexing something, let the next posts gather for this long: one index commit per batch rather than per
-# post (under a burst of posts a commit each cost the server 15% of its post creations, and their p99).
-COALESCE_S = 0.25
-# A batch this big means a sustained burst: gather for longer. Each commit's fixed cost (opening the writer, writing
-# a segment, merging small ones) then spreads over four times as many posts; the lag stays far under its 5 s p99.
-BURST_BATCH = 20
-BURST_COALESCE_S = 1.0
 LOCK_RETRY_S = 2.0
 
 
@@ -69,39 +62,23 @@ class SearchRuntime:
     limiter: anyio.CapacityLimiter
     indexer: Indexer | None = None
     task: asyncio.Task[None] | None = None
-    wake_event: asyncio.Event = field(default_factory=asyncio.Event)
     lock: IndexerLock | None = None
-    loop: asyncio.AbstractEventLoop | None = None
 
     def wake(self) -> None:
         """After-commit hook: new activities are committed (may be called from any thread)."""
-        if self.loop is not None and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self.wake_event.set)
+        if self.indexer is not None:
+            self.indexer.wake()
 
 
-async def run_indexer(indexer: Indexer, lock: IndexerLock, wake_event: asyncio.Event, *,
-                      exit_when_idle: bool = False) -> None:
-    """Index while holding the host's writer lock; wait for it when another process holds it."""
+async def run_indexer(indexer: Indexer, lock: IndexerLock, *, exit_when_idle: bool = False) -> None:
+    """Index while holding the host's writer lock; wait for it when another process holds it. Commits are
+    coalesced (`Indexer.rest_s`); with `exit_when_idle`, return once every committed activity is indexed."""
     while not lock.try_acquire():
         await asyncio.sleep(LOCK_RETRY_S)
-    while True:
-        wake_event.clear()
-        try:
-            read = await indexer.run_once()
-        except Exception:
-            log.exception("search indexing failed; retrying")
-            read = 0
-            await asyncio.sleep(1)
-        if read >= indexer.batch_size:
-            continue
-        if exit_when_idle and read == 0 and not indexer.state.done:
-            return
-        if read and not exit_when_idle:
-            await asyncio.sleep(BURST_COALESCE_S if read >= BURST_BATCH else COALESCE_S)
-        try:
-            await asyncio.wait_for(wake_event.wait(), POLL_S)
-        except TimeoutError:
-            pass
+    if exit_when_idle:
+        await indexer.drain()
+    else:
+        await indexer.run()
 
 
 async def start(app: Any) -> None:
@@ -109,13 +86,12 @@ async def start(app: Any) -> None:
     store = IndexStore(search_root(settings))
     await anyio.to_thread.run_sync(store.ensure)
     runtime = SearchRuntime(store, SearcherPool(store, SEARCH_THREADS), anyio.CapacityLimiter(SEARCH_THREADS))
-    runtime.loop = asyncio.get_running_loop()
     app.state.runtime.search = runtime  # the people directory reaches it through the runtime, without the app
     if settings.SEARCH_INDEXER == "off":
         return
-    runtime.indexer = Indexer(store, app.state.runtime.sessionmaker)
+    runtime.indexer = Indexer(store, app.state.runtime.sessionmaker, gap_wait_s=gap_wait_for(settings))
     runtime.lock = IndexerLock(store.root)
-    runtime.task = asyncio.create_task(run_indexer(runtime.indexer, runtime.lock, runtime.wake_event))
+    runtime.task = asyncio.create_task(run_indexer(runtime.indexer, runtime.lock))
     app.state.after_commit.append(runtime.wake)
 
 

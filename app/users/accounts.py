@@ -9,13 +9,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import Activity, emit
 from app.config import Settings
 from app.db import utcnow
 from app.directsql import DirectQuery
 from app.errors import Conflict, Forbidden, RateLimited, Unauthorized
 from app.groups.cache import GROUPS, version_columns, version_of
 from app.groups.models import GroupMembership
+from app.outbox.models import Activity
+from app.outbox.types import UserCreated
+from app.outbox.write import emit
 from app.permissions import Actor
 from app.runtime import Runtime
 from app.security import (
@@ -61,7 +63,7 @@ async def register(session: AsyncSession, runtime: Runtime, data: UserRegister, 
             continue  # a concurrent registration took the same handle: pick the next free one
         if is_first and await session.scalar(select(User.id).where(User.id != user.id).limit(1)) is not None:
             user.role = "member"  # SQLite: another first sign-up committed before our insert took the write lock
-        emit(session, "user.created", actor_id=user.id, subject_user_id=user.id)
+        emit(session, UserCreated(actor_id=user.id, subject_user_id=user.id))
         return user
     raise Conflict("Registration is busy; please try again")
 

@@ -7,9 +7,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
-from app.activity import emit
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
+from app.outbox.types import UserUpdated
+from app.outbox.write import emit
 from app.permissions import Actor
 from app.posts.models import Post
 from app.runtime import Runtime
@@ -119,7 +120,7 @@ async def update_me(session: AsyncSession, actor: Actor, data: UserUpdate) -> Us
             await session.flush()
     except IntegrityError as exc:
         raise Conflict("This handle is taken") from exc
-    emit(session, "user.updated", actor_id=user.id, subject_user_id=user.id)
+    emit(session, UserUpdated(actor_id=user.id, subject_user_id=user.id))
     return user
 
 
@@ -281,7 +282,7 @@ async def admin_update(session: AsyncSession, actor: Actor, user_id: int, data: 
         if user.id == actor.user_id and not data.active:
             raise Invalid("You cannot deactivate your own account")
         user.is_active = data.active
-        emit(session, "user.updated", actor_id=actor.user_id, subject_user_id=user.id)
+        emit(session, UserUpdated(actor_id=actor.user_id, subject_user_id=user.id))
         if not data.active:
             await session.execute(
                 update(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None)).values(revoked_at=utcnow())

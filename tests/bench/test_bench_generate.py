@@ -8,8 +8,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from app.activity import Activity, activity_values
 from app.config import Settings
+from app.outbox.models import Activity
+from app.outbox.read import gap_wait_for
+from app.outbox.types import UserUpdated
+from app.outbox.write import row_values
 from app.search.index import IndexStore
 from app.search.indexer import Indexer
 from app.search.runtime import search_root
@@ -98,7 +101,7 @@ class TestBenchServerIndex:
         await load(database_url, TINY, password_hash=HASH, quiet=True)
         await asyncio.to_thread(seed_search_index, tmp_path, database_url)
         store = IndexStore(search_root(Settings(DATA_DIR=tmp_path)))
-        indexer = Indexer(store, app.state.runtime.sessionmaker)
+        indexer = Indexer(store, app.state.runtime.sessionmaker, gap_wait_s=gap_wait_for(app.state.runtime.settings))
         assert await indexer.run_once() == 0
         head = Dataset(TINY, HASH).count("activities")
         assert indexer.state.last_id == head
@@ -107,7 +110,7 @@ class TestBenchServerIndex:
         for attempt in range(5):
             try:
                 async with app.state.runtime.sessionmaker() as session:
-                    session.add(Activity(**activity_values("user.updated", actor_id=2, subject_user_id=2)))
+                    session.add(Activity(**row_values(UserUpdated(actor_id=2, subject_user_id=2))))
                     await session.commit()
                 break
             except OperationalError:

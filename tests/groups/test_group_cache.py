@@ -6,8 +6,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
-from app.activity import Activity
 from app.groups.models import Group
+from app.outbox.models import Activity
 from tests.plans import fill_outbox, generic_plan
 
 

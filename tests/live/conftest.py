@@ -18,14 +18,14 @@ async def _fresh_relay(app: Any) -> AsyncIterator[None]:
 @pytest.fixture
 def settled(app: Any) -> Callable[[], Awaitable[None]]:
     """Wait until the relay has dispatched every committed activity (before connecting a socket)."""
-    from app.live.outbox import last_activity_id
+    from app.outbox.read import last_activity_id
 
     async def wait() -> None:
         async with app.state.runtime.sessionmaker() as session:
             newest = await last_activity_id(session)
 
         async def done() -> bool:
-            return bool(app.state.live_relay.cursor >= newest)
+            return bool(app.state.live_relay.cursor.position >= newest)
 
         app.state.live_relay.wake()
         await until(done)

@@ -147,10 +147,10 @@ class TestReplay:
         from the table with `since`, then live ones."""
         a, b = await register(), await register()
         await settled()
-        before = app.state.live_relay.cursor
+        before = app.state.live_relay.cursor.position
         missed = [await post(a, f"while nobody listens {i}") for i in range(3)]
         await settled()
-        assert app.state.live_relay.cursor > before
+        assert app.state.live_relay.cursor.position > before
         assert not app.state.live_builder._cache  # nothing was built for nobody
         async with ws(token=b.token, since=before) as sock:
             events = await sock.events(3)
@@ -182,7 +182,7 @@ class TestReplay:
     async def test_since_ahead_of_this_process_sends_no_duplicates(self, app, ws, register, post):
         a = await register()
         await post(a, "x")
-        newest = app.state.live_relay.cursor + 100
+        newest = app.state.live_relay.cursor.position + 100
         async with ws(token=a.token, since=newest) as sock:
             await sock.nothing(0.3)
 

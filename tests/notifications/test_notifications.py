@@ -26,8 +26,8 @@ async def quiet(app):
     """Wait until the notifier has consumed the whole outbox."""
     from sqlalchemy import select
 
-    from app.live.outbox import last_activity_id
-    from app.notifications.models import OutboxCursor
+    from app.outbox.models import OutboxCursor
+    from app.outbox.read import last_activity_id
 
     async def done():
         async with app.state.runtime.sessionmaker() as session:
@@ -302,7 +302,7 @@ class TestEmail:
 
 class TestExactlyOnce:
     async def test_restarting_the_notifier_adds_no_duplicate(self, app, client, register, post):
-        from app.notifications.models import OutboxCursor
+        from app.outbox.models import OutboxCursor
 
         a, b = await register("Alice Martin"), await register("Bruno Petit")
         await post(a, f"@{b.handle} once")

@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from app.notifications.notifier import _WORK_WAITING
+from app.notifications.notifier import CURSOR_NAME
+from app.outbox.cursors import StoredCursor
 from tests.plans import fill_outbox, generic_plan
 
 
@@ -15,5 +16,5 @@ async def test_finding_no_work_reads_the_outbox_by_index(app: Any) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("plans are PostgreSQL's")
     await fill_outbox(engine, 5000)
-    plan = await generic_plan(engine, _WORK_WAITING)
+    plan = await generic_plan(engine, StoredCursor(CURSOR_NAME).waiting_query)
     assert "Seq Scan on activities" not in plan, plan

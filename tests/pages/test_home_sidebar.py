@@ -35,13 +35,13 @@ async def test_colleagues_are_active_members_of_my_department(client: httpx.Asyn
 
 async def test_live_config_carries_the_newest_activity_id(client: httpx.AsyncClient, register: Any, app: Any) -> None:
     """live.js replays from the page's own position: events older than the page are never shown as new."""
-    from app.activity import latest_activity_id
+    from app.outbox.read import last_activity_id
 
     member = await register("Lena Live")
     await client.post("/api/v1/posts", json={"body": "already on the page"}, headers=member.headers)
     page = (await client.get("/", headers={**HTML, **member.headers})).text
     async with app.state.runtime.sessionmaker() as session:
-        newest = await latest_activity_id(session)
+        newest = await last_activity_id(session)
     assert newest > 0
     assert f'data-since="{newest}"' in page
 
@@ -49,7 +49,7 @@ async def test_live_config_carries_the_newest_activity_id(client: httpx.AsyncCli
 async def test_colleagues_come_from_a_cache_that_expires(client: httpx.AsyncClient, register: Any, app: Any) -> None:
     """One list per department serves every member of it (each sees the others), and a newcomer shows once the
     entry expires."""
-    from app.users.cache import COLLEAGUES
+    from app.users.cache import ColleagueCache
 
     def sidebar(page: str) -> str:
         return page.split('id="colleagues-title"', 1)[1].split("</section>", 1)[0]
@@ -64,7 +64,7 @@ async def test_colleagues_come_from_a_cache_that_expires(client: httpx.AsyncClie
     await register("Gaspard Comms", department="communication")
     cached = sidebar((await client.get("/", headers={**HTML, **dana.headers})).text)
     assert "Gaspard Comms" not in cached  # within the TTL
-    app.state.runtime.caches.get(COLLEAGUES).reset()  # as if the entry had expired
+    app.state.colleague_cache = ColleagueCache(ttl_s=0.0)
     fresh = sidebar((await client.get("/", headers={**HTML, **dana.headers})).text)
     assert "Gaspard Comms" in fresh and "Éloïse Comms" in fresh
 

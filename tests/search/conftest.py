@@ -1,5 +1,6 @@
 """Search fixtures: members in and out of groups, content through the API, and an index emptied per test."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -21,13 +22,16 @@ async def runtime(app: Any) -> SearchRuntime:
 
 @pytest.fixture
 def index_now(runtime: SearchRuntime) -> Any:
-    """Apply every committed activity now (the same code path as the background task)."""
+    """Apply every committed activity now (the same code path as the background task), waiting at a hole that a
+    concurrent transaction (the notifier's) may still fill."""
 
     async def run() -> None:
         assert runtime.indexer is not None
-        for _ in range(100):
+        for _ in range(500):
             if await runtime.indexer.run_once() == 0:
-                return
+                if not runtime.indexer.waiting:
+                    return
+                await asyncio.sleep(0.02)
         raise AssertionError("indexer did not catch up")
 
     return run

@@ -13,9 +13,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from whoosh import index as whoosh_index
 
-from app.activity import Activity, emit
 from app.db import session_scope, utcnow
 from app.groups.models import Group
+from app.outbox.models import Activity
+from app.outbox.read import GapTracker
+from app.outbox.types import CommentCreated, PostCreated, PostDeleted, PostUpdated
+from app.outbox.write import emit
 from app.posts.models import Comment, Post
 from app.search.index import IndexStore, read_state
 from app.users.models import User
@@ -33,18 +36,23 @@ async def _seed(app: Any, author_id: int, posts: int) -> None:
             session.add(post)
             await session.flush()
             made.append(post)
-            emit(session, "post.created", actor_id=author_id, post_id=post.id)
+            emit(session, PostCreated(actor_id=author_id, post_id=post.id, group_id=None, kind="discussion",
+                                      mentions=()))
             if n % 3 == 0:
                 comment = Comment(post_id=post.id, author_id=author_id, body=f"Commentaire {n}", body_html="")
                 session.add(comment)
                 await session.flush()
-                emit(session, "comment.created", actor_id=author_id, post_id=post.id, comment_id=comment.id)
+                emit(session, CommentCreated(actor_id=author_id, post_id=post.id, comment_id=comment.id, group_id=None,
+                                             parent_id=None, post_author_id=author_id, parent_author_id=None,
+                                             mentions=()))
         for post in made[::7]:
             post.deleted_at = utcnow()
-            emit(session, "post.deleted", actor_id=author_id, post_id=post.id)
+            emit(session, PostDeleted(actor_id=author_id, post_id=post.id, group_id=None, kind="discussion",
+                                      author_id=author_id))
         for post in made[1::5]:
             post.body = post.body + " modifié"
-            emit(session, "post.updated", actor_id=author_id, post_id=post.id)
+            emit(session, PostUpdated(actor_id=author_id, post_id=post.id, group_id=None, kind="discussion",
+                                      mentions=(), new_mentions=()))
 
 
 async def _expected_uids(app: Any) -> set[str]:
@@ -118,49 +126,56 @@ class TestCrashSafety:
 
 
 class TestOutbox:
-    async def test_activities_committed_out_of_order_are_not_skipped(
-        self, app: Any, runtime: Any, ada: Any, index_now: Any, search: Any
+    async def test_activities_committed_out_of_order_are_applied_in_order(
+        self, app: Any, runtime: Any, ada: Any, index_now: Any, search: Any, monkeypatch: Any
     ) -> None:
-        """A lower id that becomes visible after a higher one (PostgreSQL commit order) is still applied."""
+        """A lower id that becomes visible after a higher one (PostgreSQL commit order) holds the higher one back
+        until it commits, then both are applied; none is skipped."""
         await _seed(app, ada.id, 2)
         await index_now()
-        watermark = runtime.indexer.state.last_id
-        async with app.state.runtime.sessionmaker() as session:
-            late = Post(author_id=ada.id, body="Retardataire", body_html="")
-            session.add(late)
-            await session.flush()
-            # Simulate the gap: the later activity is committed first, under a higher id.
-            session.add(Activity(id=watermark + 3, type="post.created", post_id=late.id, payload={}))
-            await session.commit()
-        await index_now()
-        assert ids(await search(ada, "retardataire")) == [late.id]
-        assert runtime.indexer.state.last_id == watermark  # waiting for the gap below
-        async with app.state.runtime.sessionmaker() as session:
-            other = Post(author_id=ada.id, body="Lambine", body_html="")
-            session.add(other)
-            await session.flush()
-            session.add(Activity(id=watermark + 1, type="post.created", post_id=other.id, payload={}))
-            await session.commit()
-        await index_now()
-        assert ids(await search(ada, "lambine")) == [other.id]
-        assert runtime.indexer.state.last_id == watermark + 1
-        assert runtime.indexer.state.done == [watermark + 3]
+        indexer = runtime.indexer
+        monkeypatch.setattr(indexer, "gaps", GapTracker(60))  # as on PostgreSQL (SQLite: a hole never fills)
+        watermark = indexer.state.last_id
 
-    async def test_a_gap_that_stays_is_passed_after_a_few_seconds(
+        async def late_post(activity_id: int, body: str) -> int:
+            async with app.state.runtime.sessionmaker() as session:
+                post = Post(author_id=ada.id, body=body, body_html="")
+                session.add(post)
+                await session.flush()
+                session.add(Activity(id=activity_id, type="post.created", post_id=post.id, payload={}))
+                await session.commit()
+                return post.id
+
+        later = await late_post(watermark + 2, "Retardataire")
+        assert await indexer.run_once() == 0
+        assert indexer.waiting and indexer.state.last_id == watermark
+        assert ids(await search(ada, "retardataire")) == []  # waiting for the hole below
+        earlier = await late_post(watermark + 1, "Lambine")
+        assert await indexer.run_once() == 2
+        assert not indexer.waiting and indexer.state.last_id == watermark + 2
+        assert ids(await search(ada, "lambine")) == [earlier] and ids(await search(ada, "retardataire")) == [later]
+
+    async def test_a_hole_that_stays_is_passed_after_the_gap_wait(
         self, app: Any, runtime: Any, ada: Any, index_now: Any, monkeypatch: Any
     ) -> None:
-        from app.search import indexer as indexer_module
-
         await index_now()
-        watermark = runtime.indexer.state.last_id
+        indexer = runtime.indexer
+        monkeypatch.setattr(indexer, "gaps", GapTracker(60))
+        watermark = indexer.state.last_id
         async with app.state.runtime.sessionmaker() as session:
             session.add(Activity(id=watermark + 2, type="user.updated", subject_user_id=ada.id, payload={}))
             await session.commit()
-        await index_now()
-        assert runtime.indexer.state.last_id == watermark
-        monkeypatch.setattr(indexer_module, "GAP_WAIT_S", 0.0)  # a rolled-back transaction never fills it
-        await index_now()
-        assert runtime.indexer.state.last_id == watermark + 2 and runtime.indexer.state.done == []
+        assert await indexer.run_once() == 0 and indexer.state.last_id == watermark
+        indexer.gaps.gap_wait = 0.0  # the wait is over: a rolled-back transaction never fills it
+        assert await indexer.run_once() == 1
+        assert indexer.state.last_id == watermark + 2 and not indexer.waiting
+
+    async def test_a_stored_state_from_before_still_reads(self) -> None:
+        """Indexes written before the indexer shared the outbox's gap handling stored `done` ids: ignored."""
+        from app.search.index import IndexState
+
+        raw = '{"last_id": 12, "check_id": 11, "check_at": "2026-01-01T00:00:00+00:00", "done": [14], "schema": 3}'
+        assert IndexState.from_json(raw) == IndexState(12, 11, "2026-01-01T00:00:00+00:00", schema=3)
 
     async def test_an_emptied_outbox_triggers_a_rebuild(
         self, app: Any, runtime: Any, ada: Any, index_now: Any, search: Any

@@ -79,8 +79,9 @@ class TestVisibility:
     ) -> None:
         from sqlalchemy import update
 
-        from app.activity import emit
         from app.db import session_scope, utcnow
+        from app.outbox.models import Activity
+        from app.outbox.write import mark_added
         from app.posts.models import Post
 
         post = await make_post(anna, "Mangrove discussion")
@@ -89,7 +90,9 @@ class TestVisibility:
         assert len(ids(await search(anna, "mangrove"))) == 2
         async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
             await session.execute(update(Post).where(Post.id == post["id"]).values(hidden_at=utcnow()))
-            emit(session, "post.hidden", actor_id=anna.id, post_id=post["id"])
+            # Moderation's activity type is not defined yet: an unknown type refreshes the post and its comments.
+            session.add(Activity(type="post.hidden", actor_id=anna.id, post_id=post["id"], payload={}))
+            mark_added(session)
         await index_now()
         assert (await search(anna, "mangrove")).json()["items"] == []
         assert _index_uids(app, "post", "comment") == set()
@@ -203,8 +206,9 @@ class TestResults:
     async def test_pages_with_a_cursor_never_repeat(
         self, app: Any, anna: Any, index_now: Any, search: Any
     ) -> None:
-        from app.activity import emit
         from app.db import session_scope
+        from app.outbox.types import PostCreated
+        from app.outbox.write import emit
         from app.posts.models import Post
 
         async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
@@ -212,7 +216,7 @@ class TestResults:
                 post = Post(author_id=anna.id, body=f"ruchette numéro {n}", body_html="")
                 session.add(post)
                 await session.flush()
-                emit(session, "post.created", actor_id=anna.id, post_id=post.id)
+                emit(session, PostCreated(actor_id=anna.id, post_id=post.id, group_id=None, kind="discussion", mentions=()))
         await index_now()
         first = (await search(anna, "ruchette")).json()
         assert len(first["items"]) == 20 and first["next_cursor"]
@@ -231,8 +235,9 @@ class TestResults:
     ) -> None:
         from datetime import timedelta
 
-        from app.activity import emit
         from app.db import session_scope, utcnow
+        from app.outbox.types import PostCreated
+        from app.outbox.write import emit
         from app.posts.models import Post
 
         made = []
@@ -242,7 +247,7 @@ class TestResults:
                 session.add(post)
                 await session.flush()
                 made.append(post.id)
-                emit(session, "post.created", actor_id=anna.id, post_id=post.id)
+                emit(session, PostCreated(actor_id=anna.id, post_id=post.id, group_id=None, kind="discussion", mentions=()))
         await index_now()
         assert ids(await search(anna, "okapi")) == [made[1], made[2], made[0]]
 

@@ -6,17 +6,14 @@ hole and waits for it to fill, up to `gap_wait` seconds (a rolled-back transacti
 hole). SQLite serializes writers, so holes there are permanent at once (`gap_wait=0`).
 """
 
-import asyncio
-import contextlib
-import logging
 import time
 from collections.abc import Sequence
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.activity import Activity
+from app.outbox.models import Activity
 
 BATCH = 500
 
@@ -55,8 +52,9 @@ class GapTracker:
         return ready, new_cursor, waiting
 
 
-def gap_wait_for(is_sqlite: bool, configured: float) -> float:
-    return 0.0 if is_sqlite else configured
+def gap_wait_for(settings: Any) -> float:
+    """How long a reader waits for a hole: `LIVE_GAP_WAIT_S` on PostgreSQL, 0 on SQLite (one writer at a time)."""
+    return 0.0 if settings.is_sqlite else float(settings.LIVE_GAP_WAIT_S)
 
 
 async def activities_after(session: AsyncSession, cursor: int, upto: int | None = None,
@@ -68,6 +66,7 @@ async def activities_after(session: AsyncSession, cursor: int, upto: int | None 
 
 
 async def last_activity_id(session: AsyncSession) -> int:
+    """The newest committed activity id: a page rendered now shows everything up to it."""
     return int(await session.scalar(select(func.max(Activity.id))) or 0)
 
 
@@ -85,49 +84,3 @@ async def outbox_position(session: AsyncSession) -> int:
     # The name comes from the catalog, already quoted where needed.
     last, called = (await session.execute(text(f"SELECT last_value, is_called FROM {sequence}"))).one()
     return int(last) if called else int(last) - 1
-
-
-class OutboxLoop:
-    """A background task that drains the outbox: woken after commits, and every `poll_s` regardless (a lost
-    wake-up, Redis down). A failing turn (database restarting, lock timeout) is retried on the next one."""
-
-    task_name = "ruche-outbox"
-    # Least time between two turns: under a burst of commits, one turn then handles many activities.
-    min_interval_s = 0.0
-
-    def __init__(self, poll_s: float, log: logging.Logger) -> None:
-        self.poll_s = poll_s
-        self._log = log
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def _start_task(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=self.task_name)
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def turn(self) -> None:
-        raise NotImplementedError
-
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_s)
-            self._wake.clear()
-            try:
-                await self.turn()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                self._log.exception("%s turn failed", self.task_name)
-                await asyncio.sleep(self.poll_s)
-            if self.min_interval_s:
-                await asyncio.sleep(self.min_interval_s)
-
