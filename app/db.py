@@ -1,9 +1,9 @@
 """Database: declarative base, engine, and the per-request unit of work."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, event
@@ -12,6 +12,9 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
 from app.config import Settings
+
+if TYPE_CHECKING:
+    from app.runtime import Runtime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -111,11 +114,11 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
-def run_after_commit(app_state: Any, session: AsyncSession) -> None:
-    """Wake the outbox consumers (relay, indexer) once the work they read is committed."""
+def run_after_commit(runtime: "Runtime", session: AsyncSession) -> None:
+    """Wake the outbox consumers (`runtime.after_commit`: the bus, the index writer) once the work they read is
+    committed."""
     if session.info.pop("activity_added", False):
-        hooks: list[Callable[[], None]] = getattr(app_state, "after_commit", [])
-        for hook in hooks:
+        for hook in runtime.after_commit:
             hook()
 
 
@@ -139,15 +142,17 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         except Exception:
             await session.rollback()
             raise
-    run_after_commit(request.app.state, session)
+    run_after_commit(request.app.state.runtime, session)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 @asynccontextmanager
-async def session_scope(sessionmaker: async_sessionmaker[AsyncSession], app_state: Any = None) -> AsyncIterator[AsyncSession]:
-    """A unit of work for scripts and background tasks."""
+async def session_scope(
+    sessionmaker: async_sessionmaker[AsyncSession], runtime: "Runtime | None" = None
+) -> AsyncIterator[AsyncSession]:
+    """A unit of work for scripts and background tasks; with `runtime`, its commit wakes the outbox's consumers."""
     async with sessionmaker() as session:
         try:
             yield session
@@ -155,5 +160,5 @@ async def session_scope(sessionmaker: async_sessionmaker[AsyncSession], app_stat
         except Exception:
             await session.rollback()
             raise
-    if app_state is not None:
-        run_after_commit(app_state, session)
+    if runtime is not None:
+        run_after_commit(runtime, session)

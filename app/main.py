@@ -75,8 +75,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   telemetry={"tracing": False, "metrics": False, "logs": False})
     # The process's state; the live machinery, the notifier and the wake-up hooks below still hang from app.state.
     app.state.runtime = Runtime(settings)
-    app.state.after_commit = []
-    app.state.live_status = lambda: "ok"
     install_error_handlers(app, render_error_page)
     _include_routers(app)
     app.mount("/static", StaticFiles(directory=settings.FRONTEND_DIR / "static"), name="static")
@@ -90,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except Exception:
             database = "down"
         body = {"status": "ok" if database == "ok" else "degraded", "database": database,
-                "live": request.app.state.live_status()}
+                "live": request.app.state.runtime.live_status()}
         return JSONResponse(body, status_code=200 if database == "ok" else 503,
                             headers=None if database == "ok" else {"Retry-After": "5"})
 

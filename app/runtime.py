@@ -16,6 +16,7 @@ from app.config import Settings
 from app.ratelimit import Limiter, make_limiter
 
 if TYPE_CHECKING:
+    from app.events import EventBus
     from app.search.runtime import SearchRuntime
 
 
@@ -74,6 +75,16 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     # This process's searcher pool and indexer (app.search.runtime); None until started, or when search is off.
     search: "SearchRuntime | None" = None
+    # The bus that wakes every process's outbox consumers (app.events; set by the live component) and its health.
+    bus: "EventBus | None" = None
+    live_status: Callable[[], str] = field(default=lambda: "ok")
+    # Outbox wake-ups (app.outbox): `after_commit` hooks run once this process has committed an activity (the bus's
+    # `wake`, the local index writer); `outbox_wakers` are the consumers to wake when any process has (the bus calls
+    # them: relay, notifier).
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    outbox_wakers: list[Callable[[], None]] = field(default_factory=list)
+    # What background components own (the live hub and relay, the notifier), by name: `"<feature>.<part>"`.
+    components: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.limiter = make_limiter(self.settings)

@@ -19,12 +19,12 @@ class TestHealthz:
         assert r.json() == {"status": "ok", "database": "ok", "live": "ok"}
 
     async def test_live_bus_trouble_is_reported_as_degraded(self, client: httpx.AsyncClient, app: Any) -> None:
-        previous = app.state.live_status
-        app.state.live_status = lambda: "degraded"
+        previous = app.state.runtime.live_status
+        app.state.runtime.live_status = lambda: "degraded"
         try:
             r = await client.get("/healthz")
         finally:
-            app.state.live_status = previous
+            app.state.runtime.live_status = previous
         assert r.status_code == 200
         assert r.json() == {"status": "ok", "database": "ok", "live": "degraded"}
 

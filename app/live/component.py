@@ -1,53 +1,70 @@
-"""Start/stop of the live machinery: bus, relay, hub (registered in app/components.py)."""
+"""Start/stop of the live machinery: bus, relay, hub (declared in app/live/feature.py). What it starts hangs from
+the runtime: the bus (`runtime.bus`), and the hub, relay and event builder as `runtime.components["live"]`."""
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from app.events import make_bus
+from app.events import EventBus, make_bus
 from app.live.hub import Hub
 from app.live.payloads import EventBuilder
 from app.live.relay import Relay
+from app.runtime import Runtime
 
 
-def outbox_wakers(app: Any) -> list[Callable[[], None]]:
-    """Consumers to wake when the outbox grew here or in another process (relay, notifier)."""
-    if getattr(app.state, "outbox_wakers", None) is None:
-        app.state.outbox_wakers = []
-    return app.state.outbox_wakers  # type: ignore[no-any-return]
+@dataclass
+class Live:
+    hub: Hub
+    relay: Relay
+    builder: EventBuilder
+    bus: EventBus
+    housekeeping: "asyncio.Task[None] | None" = None
+
+
+def live_of(runtime: Runtime) -> Live:
+    """This process's live machinery (started by `start`)."""
+    live: Live = runtime.components["live"]
+    return live
 
 
 async def start(app: Any) -> None:
-    settings = app.state.runtime.settings
+    runtime: Runtime = app.state.runtime
+    settings = runtime.settings
     builder = EventBuilder()
     relay: Relay | None = None
-    hub = Hub(app.state.runtime, cursor=lambda: relay.cursor.position if relay is not None else 0)
+    hub = Hub(runtime, cursor=lambda: relay.cursor.position if relay is not None else 0)
     relay = Relay(app, hub, builder)
     bus = make_bus(settings.REDIS_URL, settings.REDIS_PREFIX)
-    wakers = outbox_wakers(app)
+    wakers = runtime.outbox_wakers
     wakers.append(relay.wake)
 
     def on_wake() -> None:
         for wake in wakers:
             wake()
 
-    app.state.live_hub, app.state.live_relay, app.state.live_builder, app.state.live_bus = hub, relay, builder, bus
+    live = runtime.components["live"] = Live(hub, relay, builder, bus)
+    runtime.bus = bus
     await relay.start()
     await bus.start(on_wake)
-    app.state.after_commit.append(bus.wake)
-    app.state.live_status = bus.status
-    app.state.live_housekeeping = asyncio.create_task(hub.housekeeping(), name="ruche-live-housekeeping")
+    runtime.after_commit.append(bus.wake)
+    runtime.live_status = bus.status
+    live.housekeeping = asyncio.create_task(hub.housekeeping(), name="ruche-live-housekeeping")
 
 
 async def stop(app: Any) -> None:
-    app.state.live_housekeeping.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await app.state.live_housekeeping
-    await app.state.live_hub.close_all(1012)  # "service restart": clients reconnect with since
+    runtime: Runtime = app.state.runtime
+    live = live_of(runtime)
+    if live.housekeeping is not None:
+        live.housekeeping.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await live.housekeeping
+    await live.hub.close_all(1012)  # "service restart": clients reconnect with since
     with contextlib.suppress(ValueError):
-        app.state.after_commit.remove(app.state.live_bus.wake)
+        runtime.after_commit.remove(live.bus.wake)
     with contextlib.suppress(ValueError):
-        outbox_wakers(app).remove(app.state.live_relay.wake)
-    await app.state.live_bus.stop()
-    await app.state.live_relay.stop()
+        runtime.outbox_wakers.remove(live.relay.wake)
+    await live.bus.stop()
+    await live.relay.stop()
+    runtime.bus, runtime.live_status = None, lambda: "ok"
+    del runtime.components["live"]

@@ -1,6 +1,6 @@
 """The relay: committed activities → events → this process's sockets, in id order, each once.
 
-Woken after local commits (`app.state.after_commit`), by other processes through the bus, and every
+Woken after local commits (`runtime.after_commit`), by other processes through the bus, and every
 `LIVE_POLL_S` regardless (a lost wake-up, Redis down). It starts at the newest activity: sockets that
 connect ask for older events with `since` and get them from the table (`replay`).
 """

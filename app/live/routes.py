@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from app.errors import Unauthorized
+from app.live.component import live_of
 from app.live.hub import (
     CLOSE_POLICY,
     CLOSE_TOO_BIG,
@@ -36,7 +37,7 @@ MAX_ID = 2**63 - 1
 async def live(websocket: WebSocket) -> None:
     """Authenticate at the handshake (refused before accept), replay `since`, then stream events."""
     app = websocket.app
-    hub: Hub = app.state.live_hub
+    hub: Hub = live_of(app.state.runtime).hub
     refused, actor, token = await _authenticate(websocket)
     if refused is not None:
         await websocket.close(refused)  # before accept(): the client sees HTTP 403
@@ -124,7 +125,7 @@ async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: 
         if since is not None:
             conn.floor = since
         if since is not None and since < upto:
-            ok = await replay(conn, runtime.sessionmaker, app.state.live_builder, since, upto,
+            ok = await replay(conn, runtime.sessionmaker, live_of(runtime).builder, since, upto,
                               settings.LIVE_SEND_TIMEOUT_S)
             if not ok:
                 return

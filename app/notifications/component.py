@@ -1,25 +1,27 @@
-"""Start/stop of the notifier (registered in app/components.py)."""
+"""Start/stop of the notifier (declared in app/notifications/feature.py); it is `runtime.components["notifier"]`."""
 
 import contextlib
 from typing import Any
 
-from app.live.component import outbox_wakers
 from app.notifications.notifier import Notifier
+from app.runtime import Runtime
 
 
 async def start(app: Any) -> None:
+    runtime: Runtime = app.state.runtime
     notifier = Notifier(app)
-    app.state.notifier = notifier
-    outbox_wakers(app).append(notifier.wake)
-    if not getattr(app.state, "live_bus", None):
-        app.state.after_commit.append(notifier.wake)  # no live component: wake on local commits only
+    runtime.components["notifier"] = notifier
+    runtime.outbox_wakers.append(notifier.wake)
+    if runtime.bus is None:
+        runtime.after_commit.append(notifier.wake)  # no live component: wake on local commits only
     await notifier.start()
 
 
 async def stop(app: Any) -> None:
-    notifier: Notifier = app.state.notifier
+    runtime: Runtime = app.state.runtime
+    notifier: Notifier = runtime.components.pop("notifier")
     with contextlib.suppress(ValueError):
-        outbox_wakers(app).remove(notifier.wake)
+        runtime.outbox_wakers.remove(notifier.wake)
     with contextlib.suppress(ValueError):
-        app.state.after_commit.remove(notifier.wake)
+        runtime.after_commit.remove(notifier.wake)
     await notifier.stop()

@@ -40,7 +40,7 @@ class Notifier(OutboxConsumer):
 
     def unit_of_work(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
         # Committed, and its own commit wakes the consumers: notifications write `notification.created` activities.
-        return session_scope(self.app.state.runtime.sessionmaker, self.app.state)
+        return session_scope(self.app.state.runtime.sessionmaker, self.app.state.runtime)
 
     async def work_waiting(self) -> bool:
         return await self.stored.work_waiting(self.app.state.runtime.sessionmaker)

@@ -2,7 +2,7 @@
 
 A consumer handles committed activities in id order, in batches, after its cursor (`app.outbox.cursors`).
 What it shares with the others lives here:
-- the wake-up: `wake()` after local commits (`app.state.after_commit`) and from other processes through the
+- the wake-up: `wake()` after local commits (`runtime.after_commit`) and from other processes through the
   bus (`outbox_wakers`), and a turn every `poll_s` regardless (a lost wake-up, Redis down); at least
   `rest_s()` between turns, so that under a burst of commits one turn handles many activities;
 - late commits (`app.outbox.read`): only the contiguous prefix after the cursor is handled; a hole holds

@@ -92,7 +92,7 @@ async def start(app: Any) -> None:
     runtime.indexer = Indexer(store, app.state.runtime.sessionmaker, gap_wait_s=gap_wait_for(settings))
     runtime.lock = IndexerLock(store.root)
     runtime.task = asyncio.create_task(run_indexer(runtime.indexer, runtime.lock))
-    app.state.after_commit.append(runtime.wake)
+    app.state.runtime.after_commit.append(runtime.wake)
 
 
 async def stop(app: Any) -> None:
@@ -100,8 +100,8 @@ async def stop(app: Any) -> None:
     if runtime is None:
         return
     app.state.runtime.search = None
-    if runtime.wake in app.state.after_commit:
-        app.state.after_commit.remove(runtime.wake)
+    if runtime.wake in app.state.runtime.after_commit:
+        app.state.runtime.after_commit.remove(runtime.wake)
     if runtime.task is not None:
         runtime.task.cancel()
         try:

@@ -5,13 +5,14 @@ from typing import Any
 import httpx
 import pytest
 
+from app.live.component import live_of
 from tests.live.wsclient import ASGIWebSocket
 
 
 @pytest.fixture(autouse=True)
 async def _fresh_relay(app: Any) -> AsyncIterator[None]:
     """The tables were emptied after the previous test: the relay starts from the beginning again."""
-    await app.state.live_relay.reset(0)
+    await live_of(app.state.runtime).relay.reset(0)
     yield
 
 
@@ -25,9 +26,9 @@ def settled(app: Any) -> Callable[[], Awaitable[None]]:
             newest = await last_activity_id(session)
 
         async def done() -> bool:
-            return bool(app.state.live_relay.cursor.position >= newest)
+            return bool(live_of(app.state.runtime).relay.cursor.position >= newest)
 
-        app.state.live_relay.wake()
+        live_of(app.state.runtime).relay.wake()
         await until(done)
 
     return wait

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.live.component import live_of
 from tests.live.wsclient import Closed, Refused
 
 
@@ -78,7 +79,7 @@ class TestRevocation:
         async with ws(token=a.token) as sock:
             r = await client.post("/api/v1/auth/logout", headers=a.headers)
             assert r.status_code == 204
-            await app.state.live_hub.check_sessions()  # runs every LIVE_AUTH_CHECK_S in the background
+            await live_of(app.state.runtime).hub.check_sessions()  # runs every LIVE_AUTH_CHECK_S in the background
             with pytest.raises(Closed) as closed:
                 await sock.receive()
             assert closed.value.code == 4401
@@ -127,6 +128,6 @@ class TestHeartbeat:
         a = await register()
         async with ws(token=a.token) as sock:
             await asyncio.sleep(0.6)  # past the first-message grace: the socket is streaming
-            app.state.live_hub.ping_all()  # the housekeeping task does this every LIVE_PING_S (20 s)
+            live_of(app.state.runtime).hub.ping_all()  # the housekeeping task does this every LIVE_PING_S (20 s)
             message = await asyncio.wait_for(sock._from_app.get(), 3)
             assert json.loads(message["text"]) == {"type": "ping"}

@@ -2,6 +2,7 @@
 
 import asyncio
 
+from app.live.component import live_of
 from tests.live.wsclient import Closed
 
 
@@ -147,11 +148,11 @@ class TestReplay:
         from the table with `since`, then live ones."""
         a, b = await register(), await register()
         await settled()
-        before = app.state.live_relay.cursor.position
+        before = live_of(app.state.runtime).relay.cursor.position
         missed = [await post(a, f"while nobody listens {i}") for i in range(3)]
         await settled()
-        assert app.state.live_relay.cursor.position > before
-        assert not app.state.live_builder._cache  # nothing was built for nobody
+        assert live_of(app.state.runtime).relay.cursor.position > before
+        assert not live_of(app.state.runtime).builder._cache  # nothing was built for nobody
         async with ws(token=b.token, since=before) as sock:
             events = await sock.events(3)
             assert [e["post"]["id"] for e in events] == [p["id"] for p in missed]
@@ -182,7 +183,7 @@ class TestReplay:
     async def test_since_ahead_of_this_process_sends_no_duplicates(self, app, ws, register, post):
         a = await register()
         await post(a, "x")
-        newest = app.state.live_relay.cursor.position + 100
+        newest = live_of(app.state.runtime).relay.cursor.position + 100
         async with ws(token=a.token, since=newest) as sock:
             await sock.nothing(0.3)
 
@@ -198,7 +199,7 @@ class TestSlowClients:
         a = await register()
         from app.users.accounts import resolve_actor
 
-        hub = app.state.live_hub
+        hub = live_of(app.state.runtime).hub
         async with app.state.runtime.sessionmaker() as session:
             actor = await resolve_actor(app.state.runtime, session, a.token)
         conn = Connection(Stuck(), actor, a.token, queue_size=100)  # type: ignore[arg-type]
@@ -228,7 +229,7 @@ class TestSlowClients:
     async def test_server_shutdown_code_reaches_client(self, app, ws, register):
         a = await register()
         async with ws(token=a.token) as sock:
-            for conn in app.state.live_hub.by_user[a.id]:
+            for conn in live_of(app.state.runtime).hub.by_user[a.id]:
                 conn.kill(1012)
             try:
                 await sock.receive()

@@ -2,6 +2,7 @@
 
 from sqlalchemy import insert
 
+from app.live.component import live_of
 from app.outbox.models import Activity
 from app.outbox.read import GapTracker
 
@@ -10,7 +11,7 @@ class TestRelayOrder:
     async def test_late_commit_is_delivered_in_order(self, app, ws, register):
         """Ids 10 and 12 commit, 11 commits later: a socket gets 10, then 11 and 12, never skips 11."""
         member = await register()
-        relay = app.state.live_relay
+        relay = live_of(app.state.runtime).relay
         relay.gaps = GapTracker(10)
         try:
             async with ws(token=member.token) as sock:

@@ -35,7 +35,7 @@ async def quiet(app):
             cursor = await session.scalar(select(OutboxCursor.last_id).where(OutboxCursor.name == "notifier"))
         return cursor is not None and cursor >= newest
 
-    app.state.notifier.wake()
+    app.state.runtime.components["notifier"].wake()
     await until(done)
 
 

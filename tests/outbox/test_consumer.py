@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.live.component import live_of
 from app.outbox.consumer import Batch, OutboxConsumer
 from app.outbox.cursors import MemoryCursor, StoredCursor
 from app.outbox.models import Activity
@@ -176,9 +177,9 @@ class TestUnknownTypes:
             mark_added(session)
             await session.commit()
             newest = await last_activity_id(session)
-        app.state.live_relay.wake()
+        live_of(app.state.runtime).relay.wake()
         await quiet(app)  # the notifier's stored cursor passed it
-        await until(lambda: app.state.live_relay.cursor.position >= newest)
+        await until(lambda: live_of(app.state.runtime).relay.cursor.position >= newest)
         while await indexer.run_once() or indexer.waiting:
             await asyncio.sleep(0.02)
         assert indexer.state.last_id >= newest

@@ -29,7 +29,7 @@ RUCHE = shutil.which("ruche", path=str(Path(sys.executable).parent)) or shutil.w
 
 async def _seed(app: Any, author_id: int, posts: int) -> None:
     """Posts, comments, edits and deletions, each with its activity, as the services would write them."""
-    async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
+    async with session_scope(app.state.runtime.sessionmaker, app.state.runtime) as session:
         made = []
         for n in range(posts):
             post = Post(author_id=author_id, body=f"Billet {n} sur la ruche", body_html="")
@@ -257,7 +257,7 @@ class TestWriters:
         other = create_app(settings)
         async with other.router.lifespan_context(other):
             assert other.state.runtime.search.indexer is None and other.state.runtime.search.task is None
-            assert other.state.runtime.search.wake not in other.state.after_commit
+            assert other.state.runtime.search.wake not in other.state.runtime.after_commit
             assert (tmp_path / "search" / "current").is_symlink()  # an empty index to read until a writer runs
             assert not (tmp_path / "search" / "indexer.lock").exists()
 

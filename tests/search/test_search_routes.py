@@ -88,7 +88,7 @@ class TestVisibility:
         await client.post(f"/api/v1/posts/{post['id']}/comments", json={"body": "mangrove reply"}, headers=anna.headers)
         await index_now()
         assert len(ids(await search(anna, "mangrove"))) == 2
-        async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
+        async with session_scope(app.state.runtime.sessionmaker, app.state.runtime) as session:
             await session.execute(update(Post).where(Post.id == post["id"]).values(hidden_at=utcnow()))
             # Moderation's activity type is not defined yet: an unknown type refreshes the post and its comments.
             session.add(Activity(type="post.hidden", actor_id=anna.id, post_id=post["id"], payload={}))
@@ -211,7 +211,7 @@ class TestResults:
         from app.outbox.write import emit
         from app.posts.models import Post
 
-        async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
+        async with session_scope(app.state.runtime.sessionmaker, app.state.runtime) as session:
             for n in range(25):
                 post = Post(author_id=anna.id, body=f"ruchette numéro {n}", body_html="")
                 session.add(post)
@@ -241,7 +241,7 @@ class TestResults:
         from app.posts.models import Post
 
         made = []
-        async with session_scope(app.state.runtime.sessionmaker, app.state) as session:
+        async with session_scope(app.state.runtime.sessionmaker, app.state.runtime) as session:
             for age in (400, 3, 90):
                 post = Post(author_id=anna.id, body="Okapi news", body_html="", created_at=utcnow() - timedelta(days=age))
                 session.add(post)
