@@ -7,7 +7,7 @@ from app.feature import Feature, load
 FEATURES: tuple[str, ...] = (
     "app.feed.feature",
     "app.posts.feature",
-    "app.health",
+    "app.core",
     "app.users.feature",
     "app.groups.feature",
     "app.live.feature",
