@@ -49,7 +49,7 @@ async def test_live_config_carries_the_newest_activity_id(client: httpx.AsyncCli
 async def test_colleagues_come_from_a_cache_that_expires(client: httpx.AsyncClient, register: Any, app: Any) -> None:
     """One list per department serves every member of it (each sees the others), and a newcomer shows once the
     entry expires."""
-    from app.users.cache import ColleagueCache
+    from app.users.cache import COLLEAGUES
 
     def sidebar(page: str) -> str:
         return page.split('id="colleagues-title"', 1)[1].split("</section>", 1)[0]
@@ -64,7 +64,7 @@ async def test_colleagues_come_from_a_cache_that_expires(client: httpx.AsyncClie
     await register("Gaspard Comms", department="communication")
     cached = sidebar((await client.get("/", headers={**HTML, **dana.headers})).text)
     assert "Gaspard Comms" not in cached  # within the TTL
-    app.state.colleague_cache = ColleagueCache(ttl_s=0.0)
+    app.state.runtime.caches.get(COLLEAGUES).reset()  # as if the entry had expired
     fresh = sidebar((await client.get("/", headers={**HTML, **dana.headers})).text)
     assert "Gaspard Comms" in fresh and "Éloïse Comms" in fresh
 
