@@ -64,22 +64,25 @@ def _statement(kind: str, moderator: bool) -> Select[Any]:
 
 @cache
 def _one_post_query(kind: str, moderator: bool) -> DirectQuery:
-    return DirectQuery(_statement(kind, moderator).where(_POSTS.c.id == bindparam("post", type_=BigInteger)))
+    return DirectQuery(_statement(kind, moderator).where(_POSTS.c.id == bindparam("post", type_=BigInteger)), PostRow)
 
 
 FEED_KINDS = ("home", "group", "member", "topic")
 
 
-async def in_feed(session: AsyncSession, actor: Actor, kind: str, key: int | str | None, post_id: int) -> bool:
-    """Whether the post is in that feed for this viewer: the feed's own statement, restricted to the post (live
-    updates ask before showing a new post, so the page and a reload agree). `key`: the group's or member's id, the
-    topic's name, None for home."""
+async def feed_row(
+    session: AsyncSession, actor: Actor, kind: str, key: int | str | None, post_id: int
+) -> PostRow | None:
+    """The post's row if it is in that feed for this viewer, else None: the feed's own statement, restricted to the
+    post (live updates ask before showing a new post, so the page and a reload agree). `key`: the group's or
+    member's id, the topic's name, None for home."""
     if kind not in FEED_KINDS or (key is None) != (kind == "home"):
         raise ValueError(f"no feed {kind}:{key}")
     params: dict[str, Any] = {"viewer": actor.user_id, "before": MAX_ID, "limit": 1, "post": post_id}
     if key is not None:
         params["key"] = key
-    return bool(await _one_post_query(kind, actor.is_moderator).rows(session, params))
+    rows = await _one_post_query(kind, actor.is_moderator).rows(session, params)
+    return rows[0] if rows else None
 
 
 async def home_feed(session: AsyncSession, actor: Actor, *, cursor: str | None = None, limit: int = 20) -> PostPage:

@@ -192,12 +192,15 @@ async def post_fragment(
     """One card as the feed shows it, for live updates (404 when the viewer may not see the post).
 
     With `feed` (`home`, `group:ID`, `member:ID`, `topic:NAME`: the page's `data-feed`), only when the post is in
-    that feed for this viewer, by the feed's own rule (app.feed.service.in_feed); 204 otherwise, whether or not the
+    that feed for this viewer, by the feed's own rule (app.feed.service.feed_row); 204 otherwise, whether or not the
     viewer may see the post. live.js asks before announcing a new post: the page never decides it."""
-    if feed is not None and not await feed_service.in_feed(session, actor, *_feed_key(feed), post_id):
-        return Response(status_code=204)
-    row = await read.visible_row(session, actor, post_id)
-    if row is None:
-        raise NotFound()
+    if feed is None:
+        row = await read.visible_row(session, actor, post_id)
+        if row is None:
+            raise NotFound()
+    else:
+        row = await feed_service.feed_row(session, actor, *_feed_key(feed), post_id)
+        if row is None:
+            return Response(status_code=204)
     return render(request, "posts/_card.html", {"card_html": render_cards(request, actor, [row])[0]})
 

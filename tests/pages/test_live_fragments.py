@@ -1,5 +1,5 @@
 """The live card of a new post for a feed (`/fragments/posts/{id}?feed=...`): the server says whether the post is in
-that feed for this viewer, by the feed's own statement (app.feed.service.in_feed); live.js shows only what it accepts.
+that feed for this viewer, by the feed's own statement (app.feed.service.feed_row); live.js shows only what it accepts.
 
 The case that went wrong when live.js decided: a post by someone I follow, in a public group I have not joined, is in
 my home feed (a reload shows it) and must arrive live too."""

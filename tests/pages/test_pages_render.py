@@ -165,7 +165,7 @@ class TestMemberHeader:
         assert '<b>"x"' not in html
 
     async def test_live_settings_carry_no_membership(self, world, browser_factory, client):
-        """The server decides which new posts belong to a feed (app.feed.service.in_feed): the page carries none
+        """The server decides which new posts belong to a feed (app.feed.service.feed_row): the page carries none
         of the rules, and its kept live settings do not change when the member joins a group."""
         b = browser_factory("en", world["bob"].token)
         before = (await b.get("/")).text
