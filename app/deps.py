@@ -14,15 +14,15 @@ from app.schemas import DEFAULT_LIMIT, MAX_LIMIT
 # and the hop there and back cost more than the rest of these lookups.
 
 async def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    return request.app.state.runtime
 
 
 async def _settings(request: Request) -> Settings:
-    return request.app.state.runtime.settings  # type: ignore[no-any-return]
+    return request.app.state.runtime.settings
 
 
 async def _limiter(request: Request) -> Limiter:
-    return request.app.state.runtime.limiter  # type: ignore[no-any-return]
+    return request.app.state.runtime.limiter
 
 
 def client_ip(request: Request) -> str:

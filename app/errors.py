@@ -2,7 +2,7 @@
 
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -104,7 +104,7 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-ErrorPage = Callable[[Request, int, str, dict[str, str] | None], Response]
+ErrorPage = Callable[[Request, int, str, Mapping[str, str] | None], Response]
 
 
 def install_error_handlers(app: FastAPI, render_error_page: ErrorPage) -> None:

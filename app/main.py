@@ -36,10 +36,11 @@ def _components() -> list[tuple[Component, Component]]:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     runtime: Runtime = app.state.runtime
     runtime.settings.secret_key()  # fail fast on a weak key; generates one on first run
-    owns_engine = runtime.engine is None
-    if owns_engine:
-        runtime.engine = make_engine(runtime.settings)
-        runtime.sessionmaker = make_sessionmaker(runtime.engine)
+    engine = runtime.engine
+    owns_engine = engine is None
+    if engine is None:
+        engine = runtime.engine = make_engine(runtime.settings)
+        runtime.sessionmaker = make_sessionmaker(engine)
     started = []
     try:
         for start, stop in _components():
@@ -54,7 +55,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             except Exception:  # keep shutting the rest down
                 log.exception("component shutdown failed")
         if owns_engine:
-            await runtime.engine.dispose()
+            await engine.dispose()
             runtime.engine = runtime.sessionmaker = None
 
 

@@ -1,6 +1,8 @@
-"""The one Jinja2 environment: autoescape on every template, i18n callables bound to the request's locale."""
+"""The one Jinja2 environment: autoescape on every template, i18n callables bound to the request's locale.
 
-from collections.abc import Hashable
+`environment()` is built once per frontend folder (`lru_cache`): templates ship with the code, not process state."""
+
+from collections.abc import Hashable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -117,7 +119,7 @@ def gettext(request: Request, message: str, **variables: Any) -> str:
 
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *,
-    status_code: int = 200, headers: dict[str, str] | None = None, slots: dict[str, str] | None = None,
+    status_code: int = 200, headers: Mapping[str, str] | None = None, slots: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """Render a page with the shell's context: locale, signed-in member, CSRF field, flash messages.
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import Label, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
@@ -31,7 +31,7 @@ _CHANGES = (GroupCreated.type, GroupUpdated.type)
 VERSION_LABELS = tuple(f"v_{aggregate}_{kind.split('.')[1]}" for aggregate in ("count", "max") for kind in _CHANGES)
 
 
-def version_columns() -> list[object]:
+def version_columns() -> list[Label[Any]]:
     """The number and the newest id of the `group.created` and of the `group.updated` activities: four scalar
     subqueries, each an index-only lookup on `ix_activities_type_id` (one `type = ...` each: an OR of the two made
     PostgreSQL scan the whole index). Read them back with `version_of(row)`.

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -8,6 +9,8 @@ from app.db import Base, BigId, UTCDateTime, utcnow
 VISIBILITIES = ("public", "private", "secret")
 # A membership is "pending" (asked to join a private group), "member" or "animator"; these two make one a member.
 MEMBER_STATUSES = ("member", "animator")
+MembershipStatus = Literal["pending", "member", "animator"]
+GrantedStatus = Literal["member", "animator"]  # what an animator sets (a request is accepted as "member")
 
 
 class Group(Base):
@@ -34,6 +37,6 @@ class GroupMembership(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[MembershipStatus] = mapped_column(String(10))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

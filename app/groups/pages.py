@@ -14,7 +14,7 @@ from app.deps import Cursor, Id
 from app.errors import Conflict, NotFound
 from app.feed import sections as feed_pages
 from app.groups import service as groups_service
-from app.groups.models import Group
+from app.groups.models import GrantedStatus, Group
 from app.groups.schemas import GroupCreate
 from app.permissions import Actor
 from app.templating import render
@@ -112,7 +112,7 @@ async def add_member(request: Request, slug: str, _csrf: CsrfProtected, actor: P
     if user is None:
         return redirect(request, f"/groups/{group.slug}", flash=N_("No member has the handle @%(handle)s."),
                         kind="error", handle=handle[:41])
-    status = "animator" if form_text(form, "status", 10) == "animator" else "member"
+    status: GrantedStatus = "animator" if form_text(form, "status", 10) == "animator" else "member"
     await groups_service.set_member(session, actor, group.id, user.id, status)
     return redirect(request, f"/groups/{group.slug}", flash=N_("%(name)s is now a member."), name=user.display_name)
 
@@ -124,7 +124,7 @@ async def set_member(
     """Accept a request (status=member), promote (status=animator), decline or remove (action=remove)."""
     group = await _group(session, actor, slug)
     form = await request.form()
-    status = "animator" if form_text(form, "status", 10) == "animator" else "member"
+    status: GrantedStatus = "animator" if form_text(form, "status", 10) == "animator" else "member"
     try:
         if form_text(form, "action", 10) == "remove":
             await groups_service.remove_member(session, actor, group.id, user_id)

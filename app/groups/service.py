@@ -10,7 +10,7 @@ from app import permissions
 from app.db import utcnow
 from app.errors import Conflict, NotFound
 from app.groups.cache import GroupCache
-from app.groups.models import MEMBER_STATUSES, Group, GroupMembership
+from app.groups.models import MEMBER_STATUSES, GrantedStatus, Group, GroupMembership
 from app.groups.schemas import GroupCreate, GroupRead, GroupSummary, GroupUpdate, MemberRead
 from app.outbox.types import GroupAccepted, GroupCreated, GroupRequested, GroupUpdated, MembershipChanged
 from app.outbox.write import emit
@@ -181,7 +181,7 @@ async def suggested_groups(session: AsyncSession, actor: Actor, cache: GroupCach
     return [_suggestion(g, n) for g, n in rows]
 
 
-def _ranked(limit: int) -> Select[tuple[Group, int]]:
+def _ranked(limit: int) -> Select[Group, int]:
     counts = (
         select(GroupMembership.group_id, func.count().label("n"))
         .where(GroupMembership.status.in_(MEMBER_STATUSES))
@@ -265,7 +265,9 @@ async def list_members(
     ], next_cursor
 
 
-async def set_member(session: AsyncSession, actor: Actor, group_id: int, user_id: int, status: str) -> MemberRead:
+async def set_member(
+    session: AsyncSession, actor: Actor, group_id: int, user_id: int, status: GrantedStatus,
+) -> MemberRead:
     """Accept a request, add someone directly (the only way into a secret group), promote or demote."""
     group = await access_group(session, actor, group_id)
     permissions.require(permissions.can_manage_group(actor, group), "Only the group's animators can manage members")

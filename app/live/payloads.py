@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,11 +42,11 @@ PER_VIEWER = {"my_reaction"}
 STATE_ONLY = (UserUpdated, GroupCreated, GroupUpdated)
 SENT = (PostCreated, PostUpdated, PostDeleted, CommentCreated, CommentDeleted, ReactionChanged, NotificationCreated,
         MembershipChanged)
-Typed = list[tuple[Activity, TypedActivity]]
+Typed = Sequence[tuple[Activity, TypedActivity]]
 
 
-def _dump(obj: Any) -> dict[str, Any]:
-    return obj.model_dump(mode="json", exclude=PER_VIEWER)  # type: ignore[no-any-return]
+def _dump(obj: BaseModel) -> dict[str, Any]:
+    return obj.model_dump(mode="json", exclude=PER_VIEWER)
 
 
 def _text(activity: Activity, fields: dict[str, Any]) -> str:

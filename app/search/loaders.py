@@ -81,8 +81,8 @@ async def load_ops(session: AsyncSession, targets: Targets) -> list[Op]:
                        else ("delete_post", pid))
         live = [pid for pid in targets.posts_with_comments if permissions.is_indexable_post(posts.get(pid))]
         if live:
-            rows = await session.scalars(select(Comment).where(Comment.post_id.in_(live)))
-            ops.extend(_comment_op(c, posts[c.post_id]) for c in rows)
+            comments = await session.scalars(select(Comment).where(Comment.post_id.in_(live)))
+            ops.extend(_comment_op(c, posts[c.post_id]) for c in comments)
     if targets.comments:
         rows = (await session.execute(
             select(Comment, Post).join(Post, Post.id == Comment.post_id).where(Comment.id.in_(targets.comments))
@@ -136,13 +136,15 @@ async def all_docs(session: AsyncSession, chunk: int = 2000) -> AsyncIterator[li
     posts, comments = _posts_newest_first(session, chunk), _comments_newest_first(session, chunk)
     post, comment = await anext(posts, None), await anext(comments, None)
     batch: list[dict[str, Any]] = []
-    while post is not None or comment is not None:
-        if comment is None or (post is not None and post["created"] >= comment["created"]):
+    while True:
+        if post is not None and (comment is None or post["created"] >= comment["created"]):
             batch.append(post)
             post = await anext(posts, None)
-        else:
+        elif comment is not None:
             batch.append(comment)
             comment = await anext(comments, None)
+        else:
+            break
         if len(batch) >= chunk:
             yield batch
             batch = []

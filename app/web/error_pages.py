@@ -1,5 +1,6 @@
 """Error pages for browsers (API clients get JSON)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Request
@@ -7,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
 
-def render_error_page(request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> Response:
+def render_error_page(request: Request, status_code: int, detail: str, headers: Mapping[str, str] | None) -> Response:
     if 300 <= status_code < 400 and headers and "Location" in headers:  # SignInRequired
         from app.web.common import clear_stale_session
 
@@ -19,7 +20,7 @@ def render_error_page(request: Request, status_code: int, detail: str, headers: 
     return _render(request, status_code, detail, headers)
 
 
-def _render(request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> Response:
+def _render(request: Request, status_code: int, detail: str, headers: Mapping[str, str] | None) -> Response:
     from app.templating import render
 
     try:
@@ -39,7 +40,7 @@ def _member_unknown_yet(request: Request) -> bool:
 class _MemberErrorPage(Response):
     """Resolves the member from the session cookie (async, so when sent), then renders the error page."""
 
-    def __init__(self, request: Request, status_code: int, detail: str, headers: dict[str, str] | None) -> None:
+    def __init__(self, request: Request, status_code: int, detail: str, headers: Mapping[str, str] | None) -> None:
         super().__init__(status_code=status_code)
         self._request, self._detail, self._extra_headers = request, detail, headers
 
