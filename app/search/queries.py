@@ -15,6 +15,7 @@ from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query
 from whoosh.searching import Searcher
 
 from app.errors import Invalid
+from app.runtime import CacheSpec
 from app.search.analyzers import fold_word, query_words
 from app.search.index import SearcherPool
 from app.search.schema import TEXT_FIELD, build_schema, parse_uid
@@ -23,6 +24,7 @@ MAX_QUERY_CHARS = 256
 MAX_QUERY_TERMS = 16
 SMALL_KINDS = ("user", "group")
 SCAN_BUDGET = 2000  # candidates scored per query at most (see _scan)
+MAX_CACHED_SEGMENTS = 256
 HALF_LIFE_DAYS = 180.0
 MIN_RECENCY = 0.25
 MAX_TS = 2**40
@@ -130,12 +132,55 @@ def _constrained(req: SearchRequest) -> Query:
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def execute(pool: SearcherPool, req: SearchRequest) -> tuple[list[Hit], bool]:
-    """The hits of one page, best first, and whether more follow."""
+Columns = tuple[list[int], list[str], int, list[str]]  # created, scope, newest created, kind
+
+
+class SegmentColumns:
+    """Creation times, scopes and kinds of each segment as plain lists, and its newest time: one per runtime
+    (`runtime.caches.get(SEGMENT_COLUMNS)`, held by the search runtime), read from the query threads.
+
+    Segments never change once written, so a segment's entry is built once; a list index is several times cheaper
+    than a column read. Merged-away segments are not tracked: everything is dropped past `max_segments`."""
+
+    def __init__(self, max_segments: int = MAX_CACHED_SEGMENTS) -> None:
+        self.max_segments = max_segments
+        self._lock = threading.Lock()
+        self._by_segment: dict[str, Columns] = {}
+
+    def reset(self) -> None:
+        with self._lock:
+            self._by_segment.clear()
+
+    def of(self, sub: Searcher) -> Columns:
+        """The columns of the segment `sub` reads (built each time for a reader without a segment id)."""
+        reader = sub.reader()
+        segment = reader.segment()
+        key = segment.segment_id() if segment is not None else None
+        cached = self._by_segment.get(key) if key is not None else None
+        if cached is None:
+            size = reader.doc_count_all()
+            columns = [reader.column_reader(name) for name in ("created", "scope", "kind")]
+            created, scope, kind = ([column[i] for i in range(size)] for column in columns)
+            cached = (created, scope, max(created, default=0), kind)
+            if key is not None:
+                with self._lock:
+                    if len(self._by_segment) >= self.max_segments:
+                        self._by_segment.clear()
+                    self._by_segment[key] = cached
+        return cached
+
+
+SEGMENT_COLUMNS = CacheSpec(
+    "search_segment_columns", SegmentColumns,
+    f"built once per index segment (segments never change); all dropped when one more comes past {MAX_CACHED_SEGMENTS}")
+
+
+def execute(pool: SearcherPool, columns: SegmentColumns, req: SearchRequest) -> tuple[list[Hit], bool]:
+    """The hits of one page, best first, and whether more follow (`columns`: the runtime's SEGMENT_COLUMNS)."""
     keep = req.offset + req.limit + 1
     with pool.searcher() as searcher:
         kind = req.kind if req.kind and req.kind not in SMALL_KINDS else None
-        ranked = _scan(searcher, _constrained(req), keep, req.mask_scopes, kind)
+        ranked = _scan(searcher, columns, _constrained(req), keep, req.mask_scopes, kind)
         page = [
             Hit(*parse_uid(searcher.stored_fields(docnum)["uid"]), round(score, 4))
             for score, docnum in ranked[req.offset:req.offset + req.limit]
@@ -143,7 +188,7 @@ def execute(pool: SearcherPool, req: SearchRequest) -> tuple[list[Hit], bool]:
     return page, len(ranked) > req.offset + req.limit
 
 
-def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str],
+def _scan(searcher: Searcher, columns: SegmentColumns, query: Query, keep: int, hidden: frozenset[str],
           kind: str | None = None) -> list[tuple[float, int]]:
     """(BM25 x recency, docnum) of the best `keep` visible matches among at most SCAN_BUDGET candidates.
 
@@ -158,8 +203,8 @@ def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str],
     context = searcher.context()
     heap: list[tuple[float, int]] = []
     budget = SCAN_BUDGET
-    leaves = [(sub, offset, *_columns(sub)) for sub, offset in searcher.leaf_searchers()]
-    leaves.sort(key=lambda leaf: -leaf[4])  # type: ignore[operator]  # the segment with the newest document first
+    leaves = [(sub, offset, *columns.of(sub)) for sub, offset in searcher.leaf_searchers()]
+    leaves.sort(key=lambda leaf: -leaf[4])  # the segment with the newest document first
     for sub, offset, created, scope, _newest, kinds in leaves:
         matcher = query.matcher(sub, context)
         steps = 0
@@ -182,31 +227,6 @@ def _scan(searcher: Searcher, query: Query, keep: int, hidden: frozenset[str],
         if budget <= 0:
             break
     return [(score, -neg) for score, neg in sorted(heap, reverse=True)]
-
-
-_COLUMNS: dict[str, tuple[list[int], list[str], int, list[str]]] = {}
-_COLUMNS_LOCK = threading.Lock()
-_MAX_CACHED_SEGMENTS = 256
-
-
-def _columns(sub: Searcher) -> tuple[list[int], list[str], int, list[str]]:
-    """Creation times, scopes and kinds of one segment as plain lists, and its newest time (segments never change once
-    written, so this is built once per segment; a list index is several times cheaper than a column read)."""
-    reader = sub.reader()
-    segment = reader.segment()
-    key = segment.segment_id() if segment is not None else None
-    cached = _COLUMNS.get(key) if key is not None else None
-    if cached is None:
-        size = reader.doc_count_all()
-        columns = [reader.column_reader(name) for name in ("created", "scope", "kind")]
-        created, scope, kind = ([column[i] for i in range(size)] for column in columns)
-        cached = (created, scope, max(created, default=0), kind)
-        if key is not None:
-            with _COLUMNS_LOCK:
-                if len(_COLUMNS) >= _MAX_CACHED_SEGMENTS:
-                    _COLUMNS.clear()
-                _COLUMNS[key] = cached
-    return cached
 
 
 def _recency(now: float, created: int) -> float:

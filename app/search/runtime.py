@@ -18,6 +18,7 @@ import anyio
 from app.outbox.read import gap_wait_for
 from app.search.index import IndexStore, SearcherPool
 from app.search.indexer import Indexer
+from app.search.queries import SEGMENT_COLUMNS, SegmentColumns
 
 log = logging.getLogger("ruche.search")
 SEARCH_THREADS = 4
@@ -60,6 +61,7 @@ class SearchRuntime:
     store: IndexStore
     pool: SearcherPool
     limiter: anyio.CapacityLimiter
+    columns: SegmentColumns  # the runtime's SEGMENT_COLUMNS, passed to the query threads
     indexer: Indexer | None = None
     task: asyncio.Task[None] | None = None
     lock: IndexerLock | None = None
@@ -85,7 +87,8 @@ async def start(app: Any) -> None:
     settings = app.state.runtime.settings
     store = IndexStore(search_root(settings))
     await anyio.to_thread.run_sync(store.ensure)
-    runtime = SearchRuntime(store, SearcherPool(store, SEARCH_THREADS), anyio.CapacityLimiter(SEARCH_THREADS))
+    runtime = SearchRuntime(store, SearcherPool(store, SEARCH_THREADS), anyio.CapacityLimiter(SEARCH_THREADS),
+                            app.state.runtime.caches.get(SEGMENT_COLUMNS))
     app.state.runtime.search = runtime  # the people directory reaches it through the runtime, without the app
     if settings.SEARCH_INDEXER == "off":
         return

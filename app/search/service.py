@@ -75,7 +75,7 @@ async def search(
         since=_timestamp(params.since, end_of_day=False), until=_timestamp(params.until, end_of_day=True),
         offset=offset, limit=params.limit,
     )
-    hits, more = await _run(runtime, queries.execute, runtime.pool, request)
+    hits, more = await _run(runtime, queries.execute, runtime.pool, runtime.columns, request)
     items = await _materialize(session, actor, hits, queries.query_stems(query))
     next_cursor = encode_cursor({"o": offset + params.limit}) if more else None
     return SearchPage(items=items, next_cursor=next_cursor)
