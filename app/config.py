@@ -1,4 +1,7 @@
-"""Settings: every knob is a RUCHE_ environment variable, read once here."""
+"""Settings: every knob is a RUCHE_ environment variable, read once here.
+
+`get_settings()` and the data folder's generated key are read once per process (`lru_cache`): neither changes while
+it runs, so they are not process state (tests build their own `Settings`)."""
 
 import secrets
 from functools import lru_cache

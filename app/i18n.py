@@ -1,4 +1,6 @@
-"""French and English: Babel catalogs from frontend/translations, the request's locale in a context variable."""
+"""French and English: Babel catalogs from frontend/translations, the request's locale in a context variable.
+
+`translations()` compiles each catalog once (`lru_cache`): catalogs ship with the code, not process state."""
 
 import io
 from contextvars import ContextVar

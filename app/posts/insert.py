@@ -5,6 +5,8 @@ work's bookkeeping. PostgreSQL now gets one statement whose common table express
 its id, the rest (they commit or fail together, like the transaction around them). SQLite, in process, gets the
 same rows as consecutive statements. The returned Post is attached to the session as already persistent:
 changes made to it afterwards (the demo's backdating) are flushed as usual.
+
+`_statement` is built once per shape from the code (`functools.cache`), not process state.
 """
 
 import functools
