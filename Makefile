@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -q -p no:cacheprovider
 help:
 	@echo "make run    create .venv, install, seed the demo community if the database is empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install test extras, run the suite on SQLite, then on PostgreSQL when one answers"
-	@echo "make lint   ruff on app/ and tests/"
+	@echo "make lint   ruff on app/, tests/ and bench/, then mypy (strict on the core, see pyproject.toml)"
 	@echo "make clean  remove .venv and the local data/ folder"
 
 $(BIN)/python:
@@ -56,7 +56,8 @@ test-postgres: $(VENV)/.installed-test
 	RUCHE_TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) data
