@@ -14,6 +14,8 @@ from sqlalchemy import text
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.feature import load
+from app.features import features
 from app.middleware import BodySizeLimit, GZip, SecurityHeaders
 from app.runtime import Runtime
 from app.web.error_pages import render_error_page
@@ -25,8 +27,6 @@ Component = Callable[[FastAPI], Any]
 
 def _components() -> list[tuple[Component, Component]]:
     """Each feature's background components (app.features), in the features' order; stopped in reverse."""
-    from app.feature import load
-    from app.features import features
 
     modules = [load(module) for feature in features() for module in feature.components]
     return [(module.start, module.stop) for module in modules]
@@ -105,8 +105,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _include_routers(app: FastAPI) -> None:
     """Every feature's routers (app.features), in the features' order: FastAPI tries routes in that order."""
-    from app.feature import load
-    from app.features import features
 
     for feature in features():
         for reference in feature.routers:

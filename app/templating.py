@@ -14,10 +14,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from app import csrf
 from app.i18n import current_locale, translations
 from app.lru import SizedLRU
 from app.runtime import CacheSpec
 from app.slots import join, slot, split
+from app.web.common import FLASH_COOKIE, clear_stale_session, read_flash, use_locale
 
 
 @lru_cache
@@ -86,7 +88,6 @@ def fragment(request: Request, template: str, context: dict[str, Any], *, slots:
     the key); `slots` are per-request strings (escaped unless Markup), placed in the context as `slot(name)` and
     filled in here, and `csrf_input()` is this request's field. NUL never occurs in rendered values (input with
     NUL is refused)."""
-    from app import csrf
 
     env = environment(request.app.state.runtime.settings.FRONTEND_DIR)
     kept = request.app.state.runtime.caches.get(FRAGMENTS)
@@ -127,8 +128,6 @@ def render(
     everything the page reads besides the shell, its per-request values standing as `slot(name)` markers that
     `slots` fill (Markup as is, text escaped). A page showing flash messages is rendered afresh, slots filled the
     same way."""
-    from app import csrf
-    from app.web.common import FLASH_COOKIE, clear_stale_session, read_flash, use_locale
 
     actor = getattr(request.state, "actor", None)
     if getattr(request.state, "locale", None) is None:

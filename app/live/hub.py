@@ -20,10 +20,12 @@ from starlette.websockets import WebSocket, WebSocketState
 
 from app import permissions
 from app.db import utcnow
+from app.errors import Unauthorized
 from app.events import Event
 from app.outbox.types import GroupCreated, GroupUpdated, MembershipChanged, UserUpdated
 from app.permissions import Actor
 from app.runtime import Runtime
+from app.users.accounts import resolve_actor
 from app.users.models import AuthSession, User
 
 log = logging.getLogger("ruche.live")
@@ -199,8 +201,6 @@ class Hub:
 
     async def recheck(self, conns: list[Connection]) -> None:
         """Re-resolve each connection's token; a refused one is closed with 4401."""
-        from app.errors import Unauthorized
-        from app.users.accounts import resolve_actor
 
         async with self.runtime.sessionmaker() as session:  # type: ignore[misc]
             for conn in conns:

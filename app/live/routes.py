@@ -25,6 +25,7 @@ from app.live.replay import replay
 from app.permissions import Actor
 from app.runtime import runtime_of
 from app.security import COOKIE_NAME
+from app.users.accounts import resolve_actor
 
 router = APIRouter(tags=["live"])
 CLOSE_FORBIDDEN_ORIGIN = 4403
@@ -62,7 +63,6 @@ async def live(websocket: WebSocket) -> None:
 
 
 async def _authenticate(websocket: WebSocket) -> tuple[int | None, Actor | None, str | None]:
-    from app.users.accounts import resolve_actor
 
     runtime = runtime_of(websocket)
     token = websocket.query_params.get("token")

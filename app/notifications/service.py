@@ -7,6 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
 from app.db import utcnow
+from app.errors import NotFound
+from app.groups import service as groups_service
 from app.notifications.models import DEFAULT_DELIVERY, KINDS, Notification, NotificationSetting
 from app.notifications.schemas import NotificationRead, NotificationSettings
 from app.outbox.models import Activity
@@ -153,8 +155,6 @@ def _chunks(items: list[int], size: int) -> list[list[int]]:
 
 async def target_path(session: AsyncSession, actor: Actor, notification_id: int) -> str:
     """Where a notification leads: its post (and comment), else its group's page; NotFound if not the actor's."""
-    from app.errors import NotFound
-    from app.groups import service as groups_service
 
     n = await session.get(Notification, notification_id)
     if n is None or n.user_id != actor.user_id:

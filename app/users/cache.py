@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.runtime import CacheSpec
 from app.text import fold
 from app.users.schemas import UserSummary
+from app.users.service import colleagues
 
 COLLEAGUES_TTL_S = 60.0
 MAX_DEPARTMENTS = 2048  # entries kept before the cache starts over
@@ -30,7 +31,6 @@ class ColleagueCache:
     async def colleagues(self, session: AsyncSession, department: str, exclude_user_id: int,
                          limit: int = 6) -> list[UserSummary]:
         """Like `users.service.colleagues`: the first `limit` active members of `department` by name, but me."""
-        from app.users.service import colleagues  # late: service imports this module's siblings
 
         key, now = (fold(department.strip()), limit), time.monotonic()
         entry = self._entries.get(key)

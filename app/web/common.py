@@ -22,6 +22,7 @@ from app.i18n import LOCALES, current_locale, negotiate
 from app.permissions import Actor
 from app.runtime import runtime_of
 from app.security import COOKIE_NAME, token_from_request
+from app.users.accounts import resolve_actor
 
 LANG_COOKIE = "lang"
 FLASH_COOKIE = "ruche_flash"
@@ -62,7 +63,6 @@ def use_locale(request: Request, actor: Actor | None) -> str:
 
 
 async def _maybe_actor(request: Request, session: SessionDep) -> Actor | None:
-    from app.users.accounts import resolve_actor  # late: users imports pages' modules
 
     actor = None
     token = token_from_request(request)

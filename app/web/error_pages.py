@@ -7,10 +7,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from app.runtime import runtime_of
+from app.security import token_from_request
+from app.templating import render
+from app.users.accounts import resolve_actor
+from app.web.common import clear_stale_session, use_locale
+
 
 def render_error_page(request: Request, status_code: int, detail: str, headers: Mapping[str, str] | None) -> Response:
     if 300 <= status_code < 400 and headers and "Location" in headers:  # SignInRequired
-        from app.web.common import clear_stale_session
 
         response = RedirectResponse(headers["Location"], status_code=status_code)
         clear_stale_session(request, response)
@@ -21,7 +26,6 @@ def render_error_page(request: Request, status_code: int, detail: str, headers: 
 
 
 def _render(request: Request, status_code: int, detail: str, headers: Mapping[str, str] | None) -> Response:
-    from app.templating import render
 
     try:
         return render(request, "error.html", {"status_code": status_code, "detail": detail},
@@ -32,7 +36,6 @@ def _render(request: Request, status_code: int, detail: str, headers: Mapping[st
 
 def _member_unknown_yet(request: Request) -> bool:
     """An unknown URL ran no page dependency: a signed-in member would get a visitor's page."""
-    from app.security import token_from_request
 
     return not hasattr(request.state, "actor") and token_from_request(request) is not None
 
@@ -51,10 +54,6 @@ class _MemberErrorPage(Response):
 
 
 async def _resolve_actor(request: Request) -> None:
-    from app.runtime import runtime_of
-    from app.security import token_from_request
-    from app.users.accounts import resolve_actor
-    from app.web.common import use_locale
 
     actor: Any = None
     runtime = runtime_of(request)
