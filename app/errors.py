@@ -19,6 +19,16 @@ BODY_PARSE_ERROR = "There was an error parsing the body"  # fastapi/routing.py's
 _UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300", "3D000", "57014", "55P03")
 
 
+class Refused(Exception):
+    """A page's own answer to a refused write (the form again, with a 4xx), raised rather than returned: the unit of
+    work (`app.db.get_session`) then rolls back whatever the refused service had begun (an Idempotency-Key claim),
+    and the handler sends `response` as it is. Pages never commit or roll back themselves."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
 class AppError(Exception):
     status_code = 400
     default_detail = "Bad request"
@@ -145,6 +155,10 @@ def install_error_handlers(app: FastAPI, render_error_page: ErrorPage) -> None:
         unavailable = Unavailable(headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)})
         return await app_error(request, unavailable)
 
+    async def refused(request: Request, exc: Refused) -> Response:
+        return exc.response
+
+    app.add_exception_handler(Refused, refused)  # type: ignore[arg-type]
     app.add_exception_handler(AppError, app_error)  # type: ignore[arg-type]
     database_errors = (sa_exc.DBAPIError, sa_exc.TimeoutError, TimeoutError, ConnectionError, socket.gaierror,
                        *_ASYNCPG_CONNECTION_ERRORS, *_ASYNCPG_ERRORS)

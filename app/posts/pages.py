@@ -12,7 +12,7 @@ from app import permissions
 from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Id, RuntimeDep
-from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
 from app.feed import service as feed_service
 from app.groups.cache import GROUPS
 from app.groups.schemas import GroupSummary
@@ -66,13 +66,12 @@ async def create_post(
     try:
         post, created = await posts_service.create_post(session, runtime, actor, data, idempotency_key=key)
     except (RateLimited, Conflict, Forbidden, NotFound, Invalid) as exc:
-        # A refused post leaves nothing behind, not even its Idempotency-Key claim: the page answers 4xx
-        # instead of raising, so the unit of work would commit it. (Not a savepoint: on SQLite one opened
-        # before any write is a read transaction that cannot upgrade once a background consumer commits.)
-        await session.rollback()
+        # A refused post leaves nothing behind, not even its Idempotency-Key claim: raised, the composer's page
+        # makes the unit of work roll back.
         message, status = _refusal(exc)
-        return await _composer_again(request, session, actor, values, next_path, message=message, status=status,
-                                     headers=exc.headers if isinstance(exc, RateLimited) else None)
+        raise Refused(await _composer_again(
+            request, session, actor, values, next_path, message=message, status=status,
+            headers=exc.headers if isinstance(exc, RateLimited) else None)) from exc
     flash = N_("Your post is published.") if created else N_("This post was already published.")
     return redirect(request, f"{next_path}#post-{post.id}", flash=flash)
 

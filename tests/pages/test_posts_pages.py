@@ -111,6 +111,20 @@ class TestPublish:
         assert again.status_code == 303
         assert len(await _feed_ids(client, member)) == 2
 
+    async def test_a_refused_post_leaves_no_claim_of_its_idempotency_key(self, alice, client, settings_override):
+        """The page raises its refusal (app.errors.Refused): the unit of work rolls the key's claim back, so the
+        same key publishes once the member may post again."""
+        member, b = alice
+        settings_override(POST_INTERVAL_S=60)
+        await _publish(b, body="Premier")
+        r, data = await _publish(b, body="Refusé puis publié")
+        assert r.status_code == 429
+        settings_override(POST_INTERVAL_S=0)
+        page = await b.client.get("/posts/new")
+        again = await b.client.post("/posts", data={**data, "csrf_token": csrf_of(page.text)})  # the same key
+        assert again.status_code == 303, again.text[:300]
+        assert len(await _feed_ids(client, member)) == 2
+
     async def test_announcement_refused_for_a_member_keeps_the_text(self, alice, bob, client):
         bob_member, b = bob
         r, _ = await _publish(b, body="Grande annonce", kind="announcement")
