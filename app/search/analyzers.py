@@ -27,13 +27,23 @@ _CACHE_LIMIT = 200_000
 
 class FoldStemTokenizer(Tokenizer):
     """Words, folded (lowercase, no accents), each yielding its French stem and, when different, its English stem
-    at the same position. One generator instead of a tokenizer and three filters, with a cache from the word as
-    written to its stems: analysis is most of the cost of indexing."""
+    at the same position. One generator instead of a tokenizer and three filters, with a memo from the word as
+    written to its stems (a pure function of the word, never stale: not process state to reset): analysis is most of
+    the cost of indexing. The memo is left out of pickles (the index's schema)."""
 
     def __init__(self) -> None:
         self._french = stemmer_for_language("french")
         self._english = stemmer_for_language("english")
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Whoosh pickles the schema, this tokenizer included, into the index's table of contents at every commit and
+        # reads it back at every reopening: without the memo, which grew it by megabytes.
+        return {name: value for name, value in self.__dict__.items() if name != "_cache"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._cache = {}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FoldStemTokenizer)
