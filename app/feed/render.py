@@ -15,5 +15,5 @@ from app.posts.read import POST_JSON, PostRow, api_json
 def page_response(request: Request, rows: Sequence[PostRow], next_cursor: str | None) -> Response:
     """`Page[PostRead]` of feed rows (app.feed.service), as a JSON response."""
     items = api_json(rows, request.app.state.runtime.caches.get(POST_JSON))
-    body = '{"items":[' + ",".join(items) + '],"next_cursor":' + json.dumps(next_cursor) + "}"
-    return Response(body.encode(), media_type="application/json")
+    body = b'{"items":[' + b",".join(items) + b'],"next_cursor":' + json.dumps(next_cursor).encode() + b"}"
+    return Response(body, media_type="application/json")
