@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.runtime import CacheSpec
 from app.text import fold
+from app.users import service as users_service
 from app.users.schemas import UserSummary
-from app.users.service import colleagues
 
 COLLEAGUES_TTL_S = 60.0
 MAX_DEPARTMENTS = 2048  # entries kept before the cache starts over
@@ -40,7 +40,7 @@ class ColleagueCache:
             self._loading.add(key)
             try:
                 # One more than shown, without excluding anyone: the same list serves every member of the department.
-                people = await colleagues(session, department, None, limit + 1)
+                people = await users_service.colleagues(session, department, None, limit + 1)
             finally:
                 self._loading.discard(key)
             if len(self._entries) >= MAX_DEPARTMENTS:
