@@ -9,20 +9,27 @@
 # Stage 1: build Ruche's wheel (pyproject.toml's build backend, in an isolated build environment) and fetch every
 # dependency as a wheel beside it, so that the runtime stage installs from local files only and keeps no build
 # tool, source tree or pip cache.
-FROM python:3.11-slim AS build
+FROM python:3.11-slim-trixie AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY . .
 RUN pip wheel --wheel-dir /wheels .
 
 # Stage 2: the runtime, with nothing of the source tree: only the installed wheel and its dependencies.
-FROM python:3.11-slim AS runtime
+FROM python:3.11-slim-trixie AS runtime
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     RUCHE_DATA_DIR=/data
+
+# pg_dump and pg_restore, for `ruche backup` and `ruche restore` on PostgreSQL. Debian 13 (trixie, pinned above)
+# ships the PostgreSQL 17 client: pg_dump refuses a server newer than itself, hence postgres:17 in
+# deploy/docker-compose.yml (tests/test_deploy_files.py keeps the two together).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system ruche \
     && useradd --system --gid ruche --home-dir /app --no-create-home --shell /usr/sbin/nologin ruche \

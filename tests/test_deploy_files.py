@@ -171,7 +171,10 @@ def ruche_commands() -> list[tuple[str, list[str]]]:
     cmd = re.search(r"^CMD (\[.*\])$", DOCKERFILE, re.MULTILINE)
     assert cmd is not None
     commands.append(("Dockerfile CMD", json.loads(cmd.group(1))))
-    commands.append(("Dockerfile usage", shlex.split("ruche demo")))
+    # The usage lines at the top of the Dockerfile: `docker run ... ruche ruche demo` (image, then command).
+    for usage in re.findall(r"^#\s+docker run .*? ruche (ruche [^(]*?)\s*(?:\(.*)?$", DOCKERFILE, re.MULTILINE):
+        commands.append(("Dockerfile usage", shlex.split(usage)))
+    assert commands[-1][0] == "Dockerfile usage"
     return commands
 
 
@@ -194,12 +197,23 @@ def test_each_service_runs_a_real_ruche_command(where: str, argv: list[str]) -> 
 class TestDockerfile:
     def test_a_build_stage_builds_the_wheel_and_the_runtime_stage_installs_it(self) -> None:
         build, runtime = dockerfile_stages()
-        assert re.match(r"FROM python:3\.\d+-slim AS build$", build[0])
-        assert re.match(r"FROM python:3\.\d+-slim AS runtime$", runtime[0])
+        assert re.match(r"FROM python:3\.\d+-slim-\w+ AS build$", build[0])
+        assert re.match(r"FROM python:3\.\d+-slim-\w+ AS runtime$", runtime[0])
         assert any(re.search(r"pip wheel .*--wheel-dir /wheels \.$|python -m build --wheel", line) for line in build)
         install = [line for line in runtime if "pip install" in line]
         assert len(install) == 1
         assert "from=build" in install[0] and "--no-index --find-links /wheels ruche" in install[0]
+
+    def test_pg_dump_in_the_image_can_dump_the_compose_files_postgresql(self) -> None:
+        # pg_dump refuses a server of a newer major version than its own; Debian's client is its release's.
+        client_major = {"bookworm": 15, "trixie": 17}
+        runtime = dockerfile_stages()[-1]
+        release = re.match(r"FROM python:[\d.]+-slim-(\w+) AS runtime$", runtime[0])
+        assert release is not None
+        assert any("apt-get install" in line and "postgresql-client" in line for line in runtime)
+        server = re.fullmatch(r"postgres:(\d+)", services()["postgres"]["image"])
+        assert server is not None
+        assert int(server.group(1)) <= client_major[release.group(1)]
 
     def test_the_runtime_stage_has_no_source_tree_and_no_editable_install(self) -> None:
         runtime = dockerfile_stages()[-1]
@@ -227,6 +241,10 @@ class TestDockerfile:
             assert not ignored(needed), needed
         for secret in (".env", "deploy", ".git", "data", "deploy/.env"):
             assert ignored(secret), secret
+
+    def test_git_ignores_the_filled_in_env_file(self) -> None:
+        # A pattern without a slash matches at any depth: deploy/.env included, deploy/.env.example not.
+        assert ".env" in (ROOT_DIR / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 class TestIndexerHealthCheck:
