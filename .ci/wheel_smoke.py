@@ -101,8 +101,10 @@ def serve_and_browse(ruche: Path, work: Path, env: dict[str, str]) -> None:
             api = client.post("/api/v1/auth/token", data={"username": DEMO_EMAIL, "password": DEMO_PASSWORD})
             check(api.status_code == 200, f"POST /api/v1/auth/token: {api.status_code}")
             feed = client.get("/api/v1/feed", headers={"Authorization": f"Bearer {api.json()['access_token']}"})
-            check(feed.status_code == 200 and len(feed.json()) > 0, f"GET /api/v1/feed: {feed.status_code}")
-            step(f"the API token endpoint and /api/v1/feed ({len(feed.json())} posts)")
+            check(feed.status_code == 200, f"GET /api/v1/feed: {feed.status_code}")
+            items = feed.json()["items"]  # a page: {items, next_cursor}
+            check(len(items) > 0 and all(item["body"] for item in items), "GET /api/v1/feed: no posts")
+            step(f"the API token endpoint and /api/v1/feed ({len(items)} posts)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -116,7 +118,9 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="ruche-wheel-"))
     try:
         dist, venv, work = tmp / "dist", tmp / "venv", tmp / "work"
-        run([sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)], cwd=REPO, env=dict(os.environ))
+        # The sdist, then the wheel from the sdist (build's default): what a package index would get, and no stale
+        # build/ folder of the checkout can slip old files into the wheel.
+        run([sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)], cwd=REPO, env=dict(os.environ))
         wheel = next(dist.glob("ruche-*.whl"))
         step(f"built {wheel.name}")
 
