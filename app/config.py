@@ -11,6 +11,10 @@ from typing import Literal
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.package_data import frontend_dir
+
+# The repository checkout: only for the developer tools that edit it (app/i18n_tools.py) and tests. What the running
+# application reads ships in the package (app/package_data.py).
 ROOT_DIR = Path(__file__).resolve().parent.parent
 KNOWN_BAD_SECRETS = {"changethis", "secret", "changeme", "please-change-me"}
 MIN_SECRET_BYTES = 32
@@ -29,7 +33,7 @@ class Settings(BaseSettings):
     ACCESS_TOKEN_MINUTES: int = 60
     TRUSTED_PROXIES: list[str] = []
     BASE_URL: str | None = None  # public origin, e.g. https://ruche.example.com (cookies, links, Origin checks)
-    FRONTEND_DIR: Path = ROOT_DIR / "frontend"
+    FRONTEND_DIR: Path = frontend_dir()
 
     # Argon2id parameters (OWASP); tests may lower them to keep the suite fast.
     ARGON2_MEMORY_KIB: int = 19456

@@ -1,16 +1,16 @@
 """Run Alembic programmatically on a database URL (CLI, serve start-up, tests)."""
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 
-from app.config import ROOT_DIR
+from app.package_data import alembic_ini, migrations_dir
 
 
 def alembic_config(database_url: str) -> Config:
-    config = Config(str(ROOT_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(Path(ROOT_DIR) / "migrations"))
+    """The packaged alembic.ini and migrations (app/package_data.py), so that an installed wheel migrates from any
+    working folder; `alembic` run from the repository root reads the same files through its own alembic.ini."""
+    config = Config(str(alembic_ini()))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["database_url"] = database_url
     config.attributes["configure_logging"] = False
     return config
