@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -247,6 +248,7 @@ class TestRefusals:
         assert left == []
         assert not (tmp_path.parent / "escaped").exists()
 
+    @pytest.mark.skipif(shutil.which("pg_restore") is None, reason="needs pg_restore (refused before otherwise)")
     def test_an_archive_of_sqlite_is_refused_by_postgresql(
         self, sqlite_source: tuple[Path, Path], tmp_path: Path
     ) -> None:
