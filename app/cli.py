@@ -107,13 +107,22 @@ def add_feature_commands() -> None:
     from app.feature import load
     from app.features import features
 
-    known = {group.name for group in cli.registered_groups}
+    added = {id(group.typer_instance) for group in cli.registered_groups}
     for feature in features():
         for name, reference in feature.commands:
-            if name not in known:
-                cli.add_typer(load(reference), name=name)
+            commands = load(reference)
+            if id(commands) in added:
+                continue
+            if name:
+                cli.add_typer(commands, name=name)
+            else:  # no group name: its commands are top-level ones (`ruche backup`)
+                cli.add_typer(commands)
 
 
 def main() -> None:
     add_feature_commands()
     cli()
+
+
+if __name__ == "__main__":
+    main()

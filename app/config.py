@@ -18,6 +18,7 @@ from app.package_data import frontend_dir
 ROOT_DIR = Path(__file__).resolve().parent.parent
 KNOWN_BAD_SECRETS = {"changethis", "secret", "changeme", "please-change-me"}
 MIN_SECRET_BYTES = 32
+SECRET_KEY_FILE = "secret_key"  # the generated key, in DATA_DIR (`ruche backup` archives it)
 
 
 class Settings(BaseSettings):
@@ -110,7 +111,7 @@ class Settings(BaseSettings):
 def _data_dir_secret(data_dir: Path) -> str:
     """Generated once into the data folder, then read once per process (every token decode and CSRF field needs
     it: cached on the path as given, so a call costs no file system access)."""
-    path = data_dir.resolve() / "secret_key"
+    path = data_dir.resolve() / SECRET_KEY_FILE
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))

@@ -21,7 +21,8 @@ class Feature:
     routers: tuple[str, ...] = ()
     # Modules with `async start(app)` and `async stop(app)`: background work run by the application's lifespan.
     components: tuple[str, ...] = ()
-    # (command name, "module:typer_app") added to the `ruche` command line.
+    # (command name, "module:typer_app") added to the `ruche` command line: `ruche <name> <command>`; with an empty
+    # name, the Typer's commands are top-level ones (`ruche <command>`).
     commands: tuple[tuple[str, str], ...] = ()
 
 

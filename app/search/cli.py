@@ -2,6 +2,7 @@
 
 import asyncio
 import signal
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -18,11 +19,12 @@ def reindex() -> None:
 
     settings = get_settings()
     migrate.upgrade(settings.database_url)
-    count = asyncio.run(_reindex(settings))
+    count = asyncio.run(rebuild_index(settings))
     typer.echo(f"search index rebuilt: {count} documents")
 
 
-async def _reindex(settings: object) -> int:
+async def rebuild_index(settings: object, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild this host's index from the database (also run by `ruche restore`); `progress` gets document counts."""
     from app.db import make_engine, make_sessionmaker
     from app.search.index import IndexStore
     from app.search.indexer import rebuild_into
@@ -31,7 +33,7 @@ async def _reindex(settings: object) -> int:
     engine = make_engine(settings)  # type: ignore[arg-type]
     try:
         async with make_sessionmaker(engine)() as session:
-            return await rebuild_into(IndexStore(search_root(settings)), session)
+            return await rebuild_into(IndexStore(search_root(settings)), session, progress)
     finally:
         await engine.dispose()
 
