@@ -13,6 +13,7 @@ FEATURES: tuple[str, ...] = (
     "app.live.feature",
     "app.notifications.feature",
     "app.search.feature",
+    "app.observability.feature",
 )
 
 
