@@ -9,8 +9,8 @@ import logging
 import logging.config
 import re
 import secrets
+import time
 from contextvars import ContextVar
-from datetime import UTC, datetime
 from typing import Any
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("ruche_request_id", default=None)
@@ -18,6 +18,8 @@ REQUEST_ID: ContextVar[str | None] = ContextVar("ruche_request_id", default=None
 # be a log injection or an unbounded value, and is replaced.
 CLIENT_ID = re.compile(rb"[A-Za-z0-9._-]{1,64}")
 
+# One encoder, made once: `json.dumps` with options builds a new one per call (a third of a line's cost).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
 # What every LogRecord has: the rest are `extra=` fields (the access line's method, route, status...).
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
@@ -38,8 +40,11 @@ class JsonFormatter(logging.Formatter):
     text, and any `extra=` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        # UTC, ISO 8601 with milliseconds; strftime on a struct_time costs a third of datetime's isoformat().
+        seconds = int(record.created)
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+            + f".{int((record.created - seconds) * 1000):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -57,7 +62,7 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         # Newlines inside strings are escaped by json.dumps: a traceback stays on its one line.
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return _ENCODER.encode(entry)
 
 
 def logging_config(log_format: str) -> dict[str, Any] | None:
