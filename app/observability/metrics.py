@@ -60,11 +60,11 @@ class Metrics:
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        if method not in METHODS:
+            method = "other"
         key = (method, route, status)
         children = self._children.get(key)
         if children is None:
-            if method not in METHODS:
-                method = "other"
             children = self._children[key] = (self.requests.labels(method, route, str(status)),
                                               self.latency.labels(method, route))
         children[0].inc()

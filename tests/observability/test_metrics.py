@@ -83,11 +83,14 @@ class TestScrape:
         assert len(buckets) >= 10 and buckets[-1].labels["le"] == "+Inf" and buckets[-1].value == 3.0
         assert samples(latency, "ruche_http_request_duration_seconds_count", route="/api/v1/ping")[0].value == 3.0
 
-    async def test_an_unknown_method_is_one_label_value(self, metrics_client: httpx.AsyncClient) -> None:
-        await metrics_client.request("BREW", "/api/v1/ping")
+    async def test_unknown_methods_are_one_label_value(self, metrics_client: httpx.AsyncClient,
+                                                       metrics_app: Any) -> None:
+        for n in range(20):
+            await metrics_client.request(f"BREW{n}", "/api/v1/ping")
         scraped = families((await metrics_client.get("/metrics", headers=BEARER)).text)
         methods = {s.labels["method"] for s in scraped["ruche_http_requests"].samples}
-        assert "BREW" not in methods and "other" in methods
+        assert "BREW1" not in methods and "other" in methods
+        assert len(metrics_app.state.runtime.metrics._children) <= 3  # nothing kept per made-up method either
 
     async def test_gauges_websockets_pool_and_each_consumers_lag(self, metrics_client: httpx.AsyncClient,
                                                                  register: Any, make_post: Any, app: Any) -> None:
