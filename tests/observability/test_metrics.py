@@ -1,5 +1,6 @@
 """GET /metrics: absent without RUCHE_METRICS_TOKEN, bearer-protected with it, and what a scrape shows."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -120,19 +121,20 @@ class TestScrape:
             relay.cursor.position = saved
         assert lags["relay"] == 7 + saved
 
-    async def test_open_websockets_are_counted(self, metrics_app: Any) -> None:
-        from app.observability.middleware import Observe as Middleware
+    async def test_open_websockets_are_counted(self, metrics_app: Any, metrics_client: httpx.AsyncClient,
+                                               register: Any) -> None:
+        from tests.live.wsclient import ASGIWebSocket, Refused
 
-        metrics = metrics_app.state.runtime.metrics
-        seen: list[float] = []
+        def open_sockets(text: str) -> float:
+            return float(families(text)["ruche_websockets_open"].samples[0].value)
 
-        async def socket_app(scope: Any, receive: Any, send: Any) -> None:
-            await send({"type": "websocket.accept"})
-            seen.append(metrics.websockets._value.get())
-
-        async def nothing(message: Any) -> None:
-            return None
-
-        await Middleware(socket_app, metrics, request_ids=False)({"type": "websocket"}, nothing, nothing)
-        assert seen == [1.0]
-        assert metrics.websockets._value.get() == 0.0
+        member = await register()
+        async with ASGIWebSocket(metrics_app, token=member.token):
+            assert open_sockets((await metrics_client.get("/metrics", headers=BEARER)).text) == 1.0
+        with pytest.raises(Refused):  # refused at the handshake: never open, never counted
+            await ASGIWebSocket(metrics_app, token="not.a.jwt").connect()
+        for _ in range(50):  # the handler ends once the close reached it
+            if open_sockets((await metrics_client.get("/metrics", headers=BEARER)).text) == 0.0:
+                break
+            await asyncio.sleep(0.02)
+        assert open_sockets((await metrics_client.get("/metrics", headers=BEARER)).text) == 0.0
