@@ -129,3 +129,17 @@ class TestFormatter:
         assert config["formatters"]["json"]["()"].endswith("JsonFormatter")
         assert config["loggers"]["uvicorn.access"]["handlers"] == ["stdout"]
         assert config["root"]["handlers"] == ["stderr"]
+
+
+def test_a_bad_log_format_is_one_line_and_exit_1(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from app.config import ROOT_DIR
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT_DIR), "RUCHE_LOG_FORMAT": "xml", "RUCHE_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", "from app.cli import main; main()", "db", "upgrade"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: RUCHE_LOG_FORMAT: Input should be 'text' or 'json'"
