@@ -2,7 +2,9 @@
 
 import asyncio
 import os
+import shutil
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,15 +25,19 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="uvicorn worker processes")] = 1,
 ) -> None:
     """Apply pending migrations, then serve pages, API and websocket."""
+    import logging
+
     import uvicorn
 
     from app import migrate
+    from app.observability.logging import logging_config
 
     settings = get_settings()
     settings.secret_key()
     migrate.upgrade(settings.database_url)
     if workers > 1 and not settings.REDIS_URL:
-        typer.echo("warning: several workers without RUCHE_REDIS_URL: live events stay within each worker", err=True)
+        logging.getLogger("ruche").warning(
+            "several workers without RUCHE_REDIS_URL: live events stay within each worker")
     index_writer = None
     if settings.SEARCH_INDEXER == "auto":
         # The search index is written by a lower-priority process of its own (app/search/process.py), not by the
@@ -41,16 +47,31 @@ def serve(
         index_writer = IndexWriterProcess().start()
         os.environ["RUCHE_SEARCH_INDEXER"] = "off"
         get_settings.cache_clear()
+    if settings.METRICS_TOKEN and workers > 1:
+        _metrics_folder(settings.DATA_DIR)
+    log_config = logging_config(settings.LOG_FORMAT)
     try:
         uvicorn.run(
             "app.main:create_app", factory=True, host=host, port=port, workers=workers,
             # Live sockets idle by the thousand: no per-socket zlib state (45 KiB each), the lighter sans-I/O protocol.
             ws="websockets-sansio", ws_per_message_deflate=False,
             ws_max_size=64 * 1024, timeout_graceful_shutdown=30, proxy_headers=False, access_log=False,
+            # JSON logs: every worker's lines, uvicorn's included, as JSON objects (else uvicorn's own format).
+            log_config=log_config or uvicorn.config.LOGGING_CONFIG,
         )
     finally:
         if index_writer is not None:
             index_writer.stop()
+
+
+def _metrics_folder(data_dir: Path) -> None:
+    """Workers share their metrics through files (prometheus-client's multiprocess mode), in a folder emptied at
+    each start: files of the previous run's processes would be summed with this run's. Set before any worker
+    imports prometheus-client, which reads the variable then."""
+    folder = data_dir.resolve() / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
 @db_cli.command("upgrade")
@@ -120,6 +141,17 @@ def add_feature_commands() -> None:
 
 
 def main() -> None:
+    from pydantic import ValidationError
+
+    from app.observability.logging import configure_logging
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # a bad RUCHE_* value: say which, without a traceback
+        error = exc.errors()[0]
+        typer.echo(f"error: RUCHE_{'.'.join(map(str, error['loc']))}: {error['msg']}", err=True)
+        raise SystemExit(1) from None
+    configure_logging(settings.LOG_FORMAT)  # JSON: every command's lines, the index writer's included
     add_feature_commands()
     cli()
 

@@ -3,6 +3,7 @@
 `get_settings()` and the data folder's generated key are read once per process (`lru_cache`): neither changes while
 it runs, so they are not process state (tests build their own `Settings`)."""
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -75,6 +76,10 @@ class Settings(BaseSettings):
     SEARCH_INDEXER: Literal["auto", "off"] = "auto"  # auto: the process holding the lock writes the index
     SEARCH_RATE_PER_USER_PER_MIN: int = 30
 
+    # Observability (app/observability): GET /metrics exists only with a token; log lines as text or JSON objects.
+    METRICS_TOKEN: SecretStr | None = None
+    LOG_FORMAT: Literal["text", "json"] = "text"
+
     @field_validator("ALLOWED_EMAIL_DOMAINS", "TRUSTED_PROXIES", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
@@ -130,6 +135,12 @@ def async_url(url: str) -> str:
         if url.startswith(prefix):
             return driver + url[len(prefix):]
     return url
+
+
+def metrics_multiprocess_dir() -> str | None:
+    """prometheus-client's own variable (it reads it itself when it is imported): `ruche serve` sets it for its
+    workers, so that their metrics are summed in one folder (app/observability/metrics.py)."""
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
 @lru_cache

@@ -14,6 +14,7 @@ FEATURES: tuple[str, ...] = (
     "app.notifications.feature",
     "app.search.feature",
     "app.ops.feature",
+    "app.observability.feature",
 )
 
 

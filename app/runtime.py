@@ -17,6 +17,7 @@ from app.ratelimit import Limiter, make_limiter
 
 if TYPE_CHECKING:
     from app.events import EventBus
+    from app.observability.metrics import Metrics
     from app.search.runtime import SearchRuntime
 
 
@@ -85,6 +86,8 @@ class Runtime:
     outbox_wakers: list[Callable[[], None]] = field(default_factory=list)
     # What background components own (the live hub and relay, the notifier), by name: `"<feature>.<part>"`.
     components: dict[str, Any] = field(default_factory=dict)
+    # Prometheus metrics (app/observability), their own registry; None unless RUCHE_METRICS_TOKEN is set.
+    metrics: "Metrics | None" = None
 
     def __post_init__(self) -> None:
         self.limiter = make_limiter(self.settings)
