@@ -1,10 +1,15 @@
 """The `ruche` command line."""
 
 import asyncio
+import contextlib
 import os
 import shutil
+import signal
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -51,14 +56,19 @@ def serve(
         _metrics_folder(settings.DATA_DIR)
     log_config = logging_config(settings.LOG_FORMAT)
     try:
-        uvicorn.run(
-            "app.main:create_app", factory=True, host=host, port=port, workers=workers,
-            # Live sockets idle by the thousand: no per-socket zlib state (45 KiB each), the lighter sans-I/O protocol.
-            ws="websockets-sansio", ws_per_message_deflate=False,
-            ws_max_size=64 * 1024, timeout_graceful_shutdown=30, proxy_headers=False, access_log=False,
-            # JSON logs: every worker's lines, uvicorn's included, as JSON objects (else uvicorn's own format).
-            log_config=log_config or uvicorn.config.LOGGING_CONFIG,
-        )
+        with _on_stop_signal(index_writer.stop if index_writer is not None else lambda: None):
+            # On SIGTERM/SIGINT uvicorn's supervisor passes SIGTERM to each worker, which stops accepting, answers
+            # the requests it holds (SHUTDOWN_TIMEOUT_S at most), closes its websockets with 1012 ("service
+            # restart": clients reconnect with `since`), then stops its components (app.main.lifespan).
+            uvicorn.run(
+                "app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                # Live sockets idle by the thousand: no per-socket zlib state (45 KiB each), the lighter sans-I/O
+                # protocol.
+                ws="websockets-sansio", ws_per_message_deflate=False, ws_max_size=64 * 1024,
+                timeout_graceful_shutdown=settings.SHUTDOWN_TIMEOUT_S, proxy_headers=False, access_log=False,
+                # JSON logs: every worker's lines, uvicorn's included, as JSON objects (else uvicorn's own format).
+                log_config=log_config or uvicorn.config.LOGGING_CONFIG,
+            )
     finally:
         if index_writer is not None:
             index_writer.stop()
@@ -72,6 +82,48 @@ def _metrics_folder(data_dir: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@contextlib.contextmanager
+def _on_stop_signal(on_stop: Callable[[], None]) -> Iterator[None]:
+    """Runs `on_stop` (in a thread) as soon as SIGTERM or SIGINT arrives, while uvicorn drains its connections, and
+    makes a signalled stop exit with 0.
+
+    uvicorn owns the signal handlers while it runs; the signal reaches us through the interpreter's wake-up file
+    descriptor, which every signal with a Python handler writes its number to (with one worker, that worker's
+    event loop takes the descriptor over while it runs: `on_stop` then comes from serve's `finally`, after the
+    drain). With one worker, uvicorn also re-raises the signal once it has shut down, to the handler it found:
+    ours, which lets `ruche serve` return normally instead of dying of the signal (exit 143) before its
+    `finally`."""
+
+    def stopped(sig: int, frame: FrameType | None) -> None:
+        pass  # the stop is under way (or done): nothing left to interrupt
+
+    previous = {sig: signal.signal(sig, stopped) for sig in STOP_SIGNALS}
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)
+    previous_wakeup = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while data := os.read(read_fd, 64):
+            if any(number in STOP_SIGNALS for number in data):
+                on_stop()
+                return
+
+    watcher = threading.Thread(target=watch, name="ruche-stop-signal", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous_wakeup)
+        os.close(write_fd)  # the watcher reads the end of the pipe and returns
+        watcher.join(5)
+        os.close(read_fd)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @db_cli.command("upgrade")

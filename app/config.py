@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     TRUSTED_PROXIES: list[str] = []
     BASE_URL: str | None = None  # public origin, e.g. https://ruche.example.com (cookies, links, Origin checks)
     FRONTEND_DIR: Path = frontend_dir()
+    # `ruche serve` on SIGTERM/SIGINT: how long in-flight requests get to finish (SECURITY.md; uvicorn's own
+    # default is to wait forever). Keep the orchestrator's kill delay above it (Kubernetes: 30 s, Compose: 10 s).
+    SHUTDOWN_TIMEOUT_S: int = 30
 
     # Argon2id parameters (OWASP); tests may lower them to keep the suite fast.
     ARGON2_MEMORY_KIB: int = 19456

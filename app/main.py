@@ -1,5 +1,6 @@
 """create_app(settings): routers, error handlers, middleware and the lifespan of shared resources."""
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -51,13 +52,41 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         for stop in reversed(started):
-            try:
-                await stop(app)
-            except Exception:  # keep shutting the rest down
-                log.exception("component shutdown failed")
+            await _stop_component(stop, app)
         if owns_engine:
             await engine.dispose()
             runtime.engine = runtime.sessionmaker = None
+
+
+# Each component's stop is bounded: on SIGTERM the worker must exit (SECURITY.md: stopped within the shutdown
+# timeout), even if one of them hangs on a dead connection.
+COMPONENT_STOP_TIMEOUT_S = 5.0
+
+
+async def _stop_component(stop: Component, app: FastAPI) -> None:
+    task = asyncio.ensure_future(stop(app))
+    done, _ = await asyncio.wait({task}, timeout=COMPONENT_STOP_TIMEOUT_S)
+    if not done:
+        log.error("%s did not stop within %s s; left behind, waiting in %s", stop.__module__,
+                  COMPONENT_STOP_TIMEOUT_S, " > ".join(_awaiting(task.get_coro())))
+        task.cancel()
+        return
+    try:
+        task.result()
+    except Exception:  # keep shutting the rest down
+        log.exception("component shutdown failed")
+
+
+def _awaiting(coro: Any) -> list[str]:
+    """Where a suspended coroutine waits: each frame of its chain of awaits, outermost first."""
+    where = []
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is None:
+            break
+        where.append(f"{frame.f_code.co_name} ({frame.f_code.co_filename}:{frame.f_lineno})")
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return where
 
 
 def _tune_gc() -> None:
