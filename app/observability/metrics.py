@@ -14,11 +14,15 @@ ones."""
 import logging
 from typing import Any
 
+import anyio
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
 from sqlalchemy import select
 from sqlalchemy.pool import QueuePool
 
+from app.outbox.models import OutboxCursor
+from app.outbox.read import last_activity_id
 from app.runtime import Runtime
+from app.search.index import SearchUnavailable, read_state
 
 log = logging.getLogger("ruche.metrics")
 
@@ -95,8 +99,6 @@ async def sample(runtime: Runtime, metrics: Metrics) -> None:
 async def outbox_lags(runtime: Runtime) -> dict[str, int]:
     """Activities each consumer has still to handle: the relay of this process, every consumer keeping its position
     in `outbox_cursors` (the notifier, and later ones), and the search indexer (its position is in the index)."""
-    from app.outbox.models import OutboxCursor
-    from app.outbox.read import last_activity_id
 
     assert runtime.sessionmaker is not None
     async with runtime.sessionmaker() as session:
@@ -121,9 +123,6 @@ async def _indexer_position(runtime: Runtime) -> int | None:
         return None
     if search.indexer is not None:
         return int(search.indexer.state.last_id)
-    import anyio
-
-    from app.search.index import SearchUnavailable, read_state
 
     def read() -> int | None:
         try:

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.config import metrics_multiprocess_dir
 from app.observability.logging import REQUEST_ID, request_id_from
 from app.observability.metrics import UNMATCHED, Metrics
 from app.runtime import Runtime
@@ -20,7 +21,6 @@ access_log = logging.getLogger("ruche.access")
 
 def install(app: FastAPI) -> None:
     """Give the runtime its metrics (when a token is set) and add the middleware if anything needs it."""
-    from app.config import metrics_multiprocess_dir
 
     runtime: Runtime = app.state.runtime
     settings = runtime.settings

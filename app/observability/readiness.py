@@ -15,6 +15,7 @@ from app.runtime import Runtime
 @lru_cache
 def code_heads() -> frozenset[str]:
     """The head revisions of the migrations shipped with the code (read once: they are the code's own files)."""
+    # Late: Alembic is loaded only when a readiness check is first asked for, not by every process at start.
     from alembic.script import ScriptDirectory
 
     from app.migrate import alembic_config
