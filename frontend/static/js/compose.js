@@ -1,7 +1,9 @@
 // Composer helpers; every form works without this file.
 // 1. @mention completion on textarea[data-mentions]: typing "@al" lists matching members (GET /api/v1/mentions,
 //    the session cookie authenticates) in a listbox; ArrowUp/ArrowDown move, Enter/Tab complete the handle,
-//    Escape closes. The textarea keeps focus (aria-activedescendant points at the highlighted option).
+//    Escape closes. The textarea keeps focus (aria-activedescendant points at the highlighted option). It keeps
+//    its implicit textbox role: ARIA in HTML allows no role on a textarea (so not combobox), and a textbox does
+//    not support aria-expanded; the listbox's own visibility and the status line say when suggestions are shown.
 // 2. The kind "announcement" is offered only for destinations marked data-announce.
 (function () {
   "use strict";
@@ -27,7 +29,6 @@
     list.insertAdjacentElement("afterend", status);
     area.setAttribute("aria-autocomplete", "list");
     area.setAttribute("aria-controls", id);
-    area.setAttribute("aria-expanded", "false");
 
     var state = { items: [], active: -1, start: -1, timer: null, seq: 0 };
 
@@ -36,7 +37,6 @@
       list.textContent = "";
       state.items = [];
       state.active = -1;
-      area.setAttribute("aria-expanded", "false");
       area.removeAttribute("aria-activedescendant");
     }
 
@@ -81,7 +81,6 @@
         return;
       }
       list.hidden = false;
-      area.setAttribute("aria-expanded", "true");
       highlight(0);
       var fr = document.documentElement.lang === "fr";
       status.textContent = items.length + (fr ? " suggestion(s) ; flèches pour choisir, Entrée pour valider"

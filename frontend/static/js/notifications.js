@@ -24,8 +24,10 @@
   function showCount(n) {
     countNode.hidden = n === 0;
     countNode.textContent = n > 99 ? "99+" : String(n);
+    // "Notifications, 3 unread", not in parentheses: the visible count must be part of the name (WCAG 2.5.3),
+    // and name checks such as axe's ignore what is in parentheses.
     button.setAttribute("aria-label", root.querySelector(".visually-hidden").textContent +
-      (n ? " (" + root.dataset.unreadLabel.replace("%(num)s", n) + ")" : ""));
+      (n ? ", " + root.dataset.unreadLabel.replace("%(num)s", countNode.textContent) : ""));
   }
 
   function refreshCount() {
