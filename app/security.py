@@ -3,7 +3,7 @@
 import secrets
 import time
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 import anyio
@@ -158,10 +158,6 @@ def _well_formed(claims: Any) -> bool:
     )
 
 
-def token_lifetime(settings: Settings) -> timedelta:
-    return timedelta(minutes=settings.ACCESS_TOKEN_MINUTES)
-
-
 def token_from_request(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
@@ -185,7 +181,7 @@ async def _current_actor(
         await limit_address(request)
         raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
     try:
-        actor = await resolve_actor(runtime_of(request), session, token)
+        actor = await resolve_actor(runtime_of(request), session, token, renew=True)
     except Unauthorized:
         await limit_address(request)  # bad tokens count as unauthenticated calls: no free token guessing
         raise
