@@ -125,6 +125,12 @@ class TestKeepMeSignedIn:
         clock.advance(hours=1, minutes=1)
         assert not await _signed_in(browser)
 
+    async def test_forms_outlive_a_browser_restart_as_the_session_does(self, browser_factory: Any) -> None:
+        """The CSRF cookie is persistent too: a restored tab's form is not refused for a cookie the restart lost."""
+        page = await browser_factory().get("/signin")
+        csrf = next(h for h in page.headers.get_list("set-cookie") if h.startswith("ruche_csrf="))
+        assert f"Max-Age={365 * 24 * 3600}" in csrf
+
     async def test_the_form_offers_it(self, browser_factory: Any) -> None:
         page = await browser_factory().get("/signin")
         assert 'name="remember" type="checkbox"' in page.text
