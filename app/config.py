@@ -32,7 +32,13 @@ class Settings(BaseSettings):
     REGISTRATION: Literal["open", "domain", "closed"] = "open"
     ALLOWED_EMAIL_DOMAINS: list[str] = []
     RATE_LIMITS: Literal["on", "off"] = "on"
-    ACCESS_TOKEN_MINUTES: int = 60
+    ACCESS_TOKEN_MINUTES: int = 60  # API bearer tokens: a fixed lifetime, not renewed
+    # Page sessions slide: renewed while the member is active, they end after this long without a request...
+    SESSION_IDLE_MINUTES: int = 120
+    # ...and at the latest this long after signing in (a browser-session cookie);
+    SESSION_MAX_HOURS: int = 12
+    # with "Keep me signed in", a persistent cookie valid this long (no idle bound).
+    SESSION_REMEMBER_DAYS: int = 30
     TRUSTED_PROXIES: list[str] = []
     BASE_URL: str | None = None  # public origin, e.g. https://ruche.example.com (cookies, links, Origin checks)
     FRONTEND_DIR: Path = frontend_dir()

@@ -18,6 +18,7 @@ COOKIE_NAME = "ruche_csrf"
 FIELD_NAME = "csrf_token"
 MAX_COOKIE = 100
 MAX_SIGNED = 4096  # browsers of the members using this process lately
+COOKIE_MAX_AGE_S = 365 * 24 * 3600
 
 
 class SignedCookies(dict[tuple[str, str], str]):
@@ -78,7 +79,10 @@ def apply_cookie(request: Request, response: object) -> None:
     if new is None or not hasattr(response, "set_cookie"):
         return
     secure = bool((runtime_of(request).settings.BASE_URL or "").startswith("https://"))
-    response.set_cookie(COOKIE_NAME, new, httponly=True, samesite="lax", secure=secure, path="/")
+    # Persistent, like a "keep me signed in" session: a browser restarted with its tabs restored keeps both, so a
+    # form typed before the restart is still accepted (or kept through the sign-in page), not refused with a 403.
+    response.set_cookie(COOKIE_NAME, new, max_age=COOKIE_MAX_AGE_S, httponly=True, samesite="lax", secure=secure,
+                        path="/")
 
 
 async def verify(request: Request) -> None:

@@ -4,9 +4,10 @@ import base64
 import json
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
 from app.errors import Invalid
+from app.text import visible_line
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 20
@@ -20,9 +21,18 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def _visible(value: object) -> object:
+    return visible_line(value).strip() if isinstance(value, str) else value
+
+
+# Names, handles and titles: invisible and bidirectional control characters are removed, and the spaces they leave
+# at the ends stripped, before the length checks, so a name made only of them is "too short" (app.text.visible_line
+# says which characters and why).
+VisibleLine = BeforeValidator(_visible)
 SafeStr = Annotated[str, AfterValidator(_no_nul)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_nul)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_nul)]
+Name = Annotated[
+    str, VisibleLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_nul)]
+ShortText = Annotated[str, VisibleLine, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_nul)]
 LongText = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_no_nul)]
 
 

@@ -3,7 +3,7 @@
 import secrets
 import time
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 import anyio
@@ -24,6 +24,10 @@ from app.runtime import CacheSpec, Runtime, runtime_of
 ALGORITHM = "HS256"
 COOKIE_NAME = "ruche_session"
 DUMMY_PASSWORD = "not-a-real-password"
+SESSION_ID_MAX = 64  # auth_sessions.id's length
+CLOCK_SKEW_S = 60
+# Longer than any token this module issues (API tokens, "keep me signed in"): a longer one was not made here.
+MAX_TOKEN_LIFETIME_S = 400 * 24 * 3600
 
 
 class Hashers:
@@ -130,16 +134,28 @@ def _decode(settings: Settings, token: str) -> dict[str, Any]:
             algorithms=[ALGORITHM],
             options={"require_exp": True, "require_iat": True, "require_sub": True, "verify_aud": False},
         )
-    except (JOSEError, ValueError, TypeError, AttributeError) as exc:
+    except (JOSEError, ValueError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
+        # Signed payloads can still be odd: python-jose converts exp/iat to datetimes (Infinity overflows) and a
+        # deeply nested claim exhausts the JSON parser's recursion.
         raise Unauthorized() from exc
-    sub = str(claims.get("sub", ""))
-    if not isinstance(claims.get("sid"), str) or not sub.isascii() or not sub.isdigit() or len(sub) > 18:
-        raise Unauthorized()  # 18 digits stay within BIGINT: a bigger id would fail in the driver
+    if not _well_formed(claims):
+        raise Unauthorized()
     return claims
 
 
-def token_lifetime(settings: Settings) -> timedelta:
-    return timedelta(minutes=settings.ACCESS_TOKEN_MINUTES)
+def _well_formed(claims: Any) -> bool:
+    """The claims as this module writes them, no other shape: python-jose checks signatures and dates, not types
+    or ranges, and what passes here reaches the database (a NUL or a lone surrogate in `sid` made it fail)."""
+    if not isinstance(claims, dict):
+        return False
+    sub, sid, iat, exp = (claims.get(name) for name in ("sub", "sid", "iat", "exp"))
+    now = time.time()
+    return (
+        isinstance(sub, str) and sub.isascii() and sub.isdigit() and len(sub) <= 18  # 18 digits stay within BIGINT
+        and isinstance(sid, str) and 0 < len(sid) <= SESSION_ID_MAX and sid.isascii() and sid.isprintable()
+        and type(iat) is int and 0 <= iat <= now + CLOCK_SKEW_S
+        and type(exp) is int and iat < exp <= now + MAX_TOKEN_LIFETIME_S
+    )
 
 
 def token_from_request(request: Request) -> str | None:
@@ -165,7 +181,7 @@ async def _current_actor(
         await limit_address(request)
         raise Unauthorized(headers={"WWW-Authenticate": "Bearer"})
     try:
-        actor = await resolve_actor(runtime_of(request), session, token)
+        actor = await resolve_actor(runtime_of(request), session, token, renew=True)
     except Unauthorized:
         await limit_address(request)  # bad tokens count as unauthenticated calls: no free token guessing
         raise

@@ -7,12 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
 from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Id
 from app.errors import Invalid
+from app.permissions import Actor
 from app.posts import comments as comments_service
 from app.posts import reactions
 from app.posts import service as posts_service
@@ -22,6 +24,7 @@ from app.posts.schemas import MAX_COMMENT_BODY, CommentCreate, ReactionState
 from app.posts.views import comment_view
 from app.templating import render
 from app.web.common import N_, PageActor, field_errors, form_text, redirect, safe_next
+from app.web.resume import Draft, path_id, restores
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -43,6 +46,16 @@ async def add_comment(
         return await render_post_page(request, session, actor, post, comment_values=values,
                                       comment_errors=errors, status=422)
     return redirect(request, f"/posts/{post.id}#comment-{comment.id}", flash=N_("Your comment is published."))
+
+
+@restores("/posts/{post_id}/comments")
+async def _comment_with_draft(
+    request: Request, session: AsyncSession, actor: Actor, draft: Draft, path: dict[str, Any],
+) -> Response:
+    """The post with the comment typed before the session ended in its form."""
+    post = await posts_service.access_post(session, actor, path_id(path, "post_id"))
+    values = {"body": draft.get("body"), "parent_id": draft.get("parent_id")}
+    return await render_post_page(request, session, actor, post, comment_values=values)
 
 
 @pages.post("/comments/{comment_id}/delete")

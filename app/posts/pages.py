@@ -27,6 +27,7 @@ from app.posts.schemas import MAX_COMMENT_BODY, MAX_POST_BODY, MAX_TITLE, PostCr
 from app.runtime import runtime_of
 from app.templating import render
 from app.web.common import N_, PageActor, field_errors, form_text, redirect, safe_next
+from app.web.resume import Draft, path_id, restores
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 MAX_COMMENT_PAGES = 10  # 1,000 comments on one page; beyond that the API pages them
@@ -74,6 +75,18 @@ async def create_post(
             headers=exc.headers if isinstance(exc, RateLimited) else None)) from exc
     flash = N_("Your post is published.") if created else N_("This post was already published.")
     return redirect(request, f"{next_path}#post-{post.id}", flash=flash)
+
+
+@restores("/posts")
+async def _composer_with_draft(
+    request: Request, session: AsyncSession, actor: Actor, draft: Draft, _path: dict[str, Any],
+) -> Response:
+    """The composer with the post typed before the session ended, to publish again."""
+    values = {name: draft.get(name) for name in COMPOSER_FIELDS}
+    ctx = await composer(session, actor, values=values, next_path=safe_next(draft.get("next")),
+                         my_groups=_my_groups(request, actor))
+    ctx["notice"] = N_("You are signed in again: your text is back. Check it, then publish.")
+    return render(request, "posts/new.html", {"composer": ctx})
 
 
 def _my_groups(request: Request, actor: Actor) -> list[GroupSummary]:
@@ -153,6 +166,15 @@ async def edit(request: Request, post_id: Id, _csrf: CsrfProtected, actor: PageA
         return render(request, "posts/edit.html", {"post": post, "values": values, "errors": errors,
                                                    "max_body": MAX_POST_BODY}, status_code=422)
     return redirect(request, f"/posts/{post.id}", flash=N_("Your post is updated."))
+
+
+@restores("/posts/{post_id}/edit")
+async def _edit_with_draft(
+    request: Request, session: AsyncSession, actor: Actor, draft: Draft, path: dict[str, Any],
+) -> Response:
+    post = await _editable(session, actor, path_id(path, "post_id"))
+    values = {"title": draft.get("title"), "body": draft.get("body")}
+    return render(request, "posts/edit.html", {"post": post, "values": values, "errors": {}, "max_body": MAX_POST_BODY})
 
 
 def _feed_key(feed: str) -> tuple[str, int | str | None]:

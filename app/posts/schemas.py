@@ -5,7 +5,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from app.errors import Invalid
 from app.groups.schemas import GroupSummary
-from app.schemas import cursor_int, decode_cursor
+from app.schemas import VisibleLine, cursor_int, decode_cursor
 from app.users.schemas import UserSummary
 
 MAX_POST_BODY = 20_000
@@ -42,7 +42,8 @@ PostBody = Annotated[str, StringConstraints(max_length=MAX_POST_BODY), AfterVali
 CommentBody = Annotated[
     str, StringConstraints(max_length=MAX_COMMENT_BODY), AfterValidator(_no_nul), AfterValidator(_not_blank)
 ]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE), AfterValidator(_no_nul)]
+Title = Annotated[
+    str, VisibleLine, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE), AfterValidator(_no_nul)]
 
 
 class PostCreate(BaseModel):

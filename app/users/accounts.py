@@ -25,11 +25,11 @@ from app.security import (
     decode_token,
     hash_password,
     new_session_id,
-    token_lifetime,
     verify_no_password,
     verify_password,
 )
 from app.text import handle_base
+from app.users import sessions
 from app.users.models import AuthSession, User
 from app.users.passwords import check_password_strength
 from app.users.schemas import UserRegister
@@ -101,9 +101,11 @@ async def _free_handle(session: AsyncSession, base: str) -> str:
 
 
 async def sign_in(
-    session: AsyncSession, runtime: Runtime, email: str, password: str, client_ip: str
+    session: AsyncSession, runtime: Runtime, email: str, password: str, client_ip: str, *,
+    page: sessions.Lifetime | None = None,
 ) -> tuple[str, int]:
-    """Return (token, expires_in); failures are limited per account+IP and per IP."""
+    """Return (token, expires_in): an API token, or the page session `page` describes; failures are limited per
+    account+IP and per IP."""
     settings, limiter = runtime.settings, runtime.limiter
     email = email.strip().lower()
     account_key = f"login:acct:{email}:{client_ip}"
@@ -124,49 +126,59 @@ async def sign_in(
         await limiter.hit(ip_key, settings.LOGIN_FAILURES_PER_IP, settings.LOGIN_IP_WINDOW_S)
         raise Unauthorized("Incorrect email or password")
     await limiter.reset(account_key)
-    return await open_session(session, settings, user)
+    return await open_session(session, settings, user, page)
 
 
-async def open_session(session: AsyncSession, settings: Settings, user: User) -> tuple[str, int]:
-    lifetime = token_lifetime(settings)
-    auth = AuthSession(id=new_session_id(), user_id=user.id, expires_at=utcnow() + lifetime)
+async def open_session(
+    session: AsyncSession, settings: Settings, user: User, lifetime: sessions.Lifetime | None = None,
+) -> tuple[str, int]:
+    """A new session and its token, valid until the session's absolute end (default: an API token);
+    returns (token, seconds until that end)."""
+    lifetime = lifetime or sessions.api_lifetime(settings)
+    auth = AuthSession(id=new_session_id(), user_id=user.id, expires_at=lifetime.expires_at,
+                       max_expires_at=lifetime.max_expires_at, idle_seconds=lifetime.idle_seconds)
     session.add(auth)
     await session.flush()
-    return create_token(settings, user.id, auth.id, auth.expires_at), int(lifetime.total_seconds())
+    expires_in = round((lifetime.max_expires_at - sessions.utcnow()).total_seconds())
+    return create_token(settings, user.id, auth.id, lifetime.max_expires_at), expires_in
 
 
 def _actor_statement() -> Select[Any]:
     """The member, their session, their memberships (one row each, requests included), the groups' version and the
     newest activity id (where a page's live updates start), in one statement. Built once: it runs on every
     signed-in request, and building a statement costs more than running it."""
-    users, sessions, memberships, activities = (
+    users, auth, memberships, activities = (
         User.__table__, AuthSession.__table__, GroupMembership.__table__, Activity.__table__)
-    joined = sessions.join(users, users.c.id == sessions.c.user_id).outerjoin(
+    joined = auth.join(users, users.c.id == auth.c.user_id).outerjoin(
         memberships, memberships.c.user_id == users.c.id)
     return (
         select(users.c.role, users.c.language, users.c.display_name, users.c.handle, users.c.title,
-               users.c.department, users.c.is_active, sessions.c.revoked_at, sessions.c.expires_at,
+               users.c.department, users.c.is_active, auth.c.revoked_at, auth.c.expires_at,
+               auth.c.max_expires_at, auth.c.idle_seconds,
                memberships.c.group_id, memberships.c.status, *version_columns(),
                select(func.max(activities.c.id)).scalar_subquery().label("newest_activity"))
         .select_from(joined)
-        .where(sessions.c.id == bindparam("sid"), users.c.id == bindparam("uid"))
+        .where(auth.c.id == bindparam("sid"), users.c.id == bindparam("uid"))
     )
 
 
 _ACTOR = DirectQuery(_actor_statement())
 
 
-async def resolve_actor(runtime: Runtime, session: AsyncSession, token: str) -> Actor:
+async def resolve_actor(runtime: Runtime, session: AsyncSession, token: str, *, renew: bool = False) -> Actor:
     """The one lookup of a token's Actor (API, pages, error pages, the websocket's handshake and its re-checks);
-    revoked sessions, expired tokens and inactive members are refused (Unauthorized)."""
+    revoked sessions, expired tokens and inactive members are refused (Unauthorized). With `renew` (a request whose
+    unit of work commits), a page session nearing its idle end is renewed."""
     claims = decode_token(runtime, token)
     user_id = int(claims["sub"])
     rows = await _ACTOR.rows(session, {"sid": claims["sid"], "uid": user_id})
     if not rows:
         raise Unauthorized()
     first = rows[0]
-    if not first.is_active or first.revoked_at is not None or first.expires_at <= utcnow():
+    if not first.is_active or first.revoked_at is not None or first.expires_at <= sessions.utcnow():
         raise Unauthorized()
+    if renew and (new_expiry := sessions.renewed_expiry(first.expires_at, first.max_expires_at, first.idle_seconds)):
+        await sessions.renew(session, claims["sid"], new_expiry)
     public = await runtime.caches.get(GROUPS).ids(session, version_of(first))
     return permissions.actor_from_memberships(
         user_id, first.role, claims["sid"], rows, public,

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, BigId, UTCDateTime, utcnow
@@ -56,7 +56,11 @@ class UserSkill(Base):
 
 
 class AuthSession(Base):
-    """One signed-in token: revoking the row makes that token fail at once."""
+    """One signed-in token: revoking the row makes that token fail at once.
+
+    `expires_at` is when it ends if unused; a page session is renewed while used (`idle_seconds` more, see
+    app/users/sessions.py) up to `max_expires_at`, which is also its token's `exp`. API tokens are not renewed
+    (`idle_seconds` 0)."""
 
     __tablename__ = "auth_sessions"
 
@@ -65,6 +69,8 @@ class AuthSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    idle_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    max_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Follow(Base):

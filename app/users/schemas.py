@@ -11,12 +11,12 @@ from pydantic import (
     StringConstraints,
 )
 
-from app.schemas import Name, SafeStr, Schema, ShortText
+from app.schemas import Name, SafeStr, Schema, ShortText, VisibleLine
 
 Password = Annotated[str, StringConstraints(min_length=10, max_length=1024), AfterValidator(lambda v: _no_nul(v))]
 # Lowered before the pattern runs: "Alice_M" is accepted as "alice_m".
 Handle = Annotated[
-    str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
+    str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v), VisibleLine,
     StringConstraints(pattern=r"^[a-z0-9._-]{2,40}$"),
 ]
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(lambda v: _no_nul(v))]

@@ -23,6 +23,7 @@ from app.permissions import Actor
 from app.runtime import runtime_of
 from app.security import COOKIE_NAME, token_from_request
 from app.users.accounts import resolve_actor
+from app.web import resume
 
 LANG_COOKIE = "lang"
 FLASH_COOKIE = "ruche_flash"
@@ -68,7 +69,7 @@ async def _maybe_actor(request: Request, session: SessionDep) -> Actor | None:
     token = token_from_request(request)
     if token:
         try:
-            actor = await resolve_actor(runtime_of(request), session, token)
+            actor = await resolve_actor(runtime_of(request), session, token, renew=True)
         except Unauthorized:
             actor = None
             request.state.stale_session = True  # render() and the sign-in redirect clear the cookie
@@ -83,8 +84,11 @@ async def _maybe_actor(request: Request, session: SessionDep) -> Actor | None:
 
 async def _page_actor(request: Request, actor: Annotated[Actor | None, Depends(_maybe_actor)]) -> Actor:
     if actor is None:
+        if request.method == "POST" and "application/json" not in request.headers.get("accept", ""):
+            # A form sent after the session ended: the sign-in page keeps what was typed (app/web/resume.py).
+            # Scripts asking for JSON (reactions) get the redirect as before and handle it themselves.
+            raise await resume.session_expired(request)
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        # Coming back to a form's action after signing in would be a GET on a POST-only path.
         raise SignInRequired(safe_next(path) if request.method == "GET" else "/")
     return actor
 
@@ -137,7 +141,8 @@ def is_https(request: Request) -> bool:
     return bool((runtime_of(request).settings.BASE_URL or "").startswith("https://"))
 
 
-def set_session_cookie(request: Request, response: RedirectResponse, token: str, max_age: int) -> None:
+def set_session_cookie(request: Request, response: Response, token: str, max_age: int | None) -> None:
+    """The page session's cookie: persistent for "keep me signed in" (`max_age`), else gone with the browser."""
     response.set_cookie(COOKIE_NAME, token, max_age=max_age, httponly=True, samesite="lax",
                         secure=is_https(request), path="/")
 

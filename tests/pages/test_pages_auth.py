@@ -15,7 +15,7 @@ class TestSignUp:
         cookie = next(h for h in r.headers.get_list("set-cookie") if h.startswith("ruche_session="))
         assert "HttpOnly" in cookie
         assert "SameSite=lax" in cookie or "SameSite=Lax" in cookie
-        assert "Max-Age=3600" in cookie
+        assert "Max-Age" not in cookie and "expires" not in cookie.lower()  # gone with the browser (issue 19)
         assert "Secure" not in cookie
         page = await b.get("/people/me/edit")
         assert page.status_code == 200
@@ -170,12 +170,12 @@ class TestAuthRedirects:
         assert r.status_code == 303
         assert r.headers["location"] == f"/signin?next={path}"
 
-    async def test_signed_out_form_post_comes_back_home_after_sign_in(self, browser_factory):
+    async def test_signed_out_form_post_answers_the_sign_in_page_keeping_the_form(self, browser_factory):
         b = browser_factory()
         token = (await b.get("/signin")).text.split('name="csrf_token" value="')[1].split('"')[0]
         r = await b.client.post("/groups", data={"csrf_token": token, "name": "X"})
-        assert r.status_code == 303
-        assert r.headers["location"] == "/signin?next=/"
+        assert r.status_code == 401  # issue 19: the form is carried through the sign-in (tests/pages/test_expired_submit.py)
+        assert 'action="/signin"' in r.text and 'name="resume"' in r.text
 
     async def test_home_signed_out_redirects_to_sign_in(self, browser_factory):
         r = await browser_factory().get("/")
