@@ -229,7 +229,8 @@ async def directory(
 def _question_filter(q: str, synonyms: Synonyms) -> ColumnElement[bool]:
     """Members whose name, handle, title or a skill holds `q` as typed, or who match each word of the question."""
     as_typed = _contains(fold(q))
-    words = [fold(w) for w in content_words(q) if fold(w) not in ASKING_WORDS]
+    # Bounded like a search (16 words): each word is a condition of the statement.
+    words = [fold(w) for w in content_words(q) if fold(w) not in ASKING_WORDS][:16]
     if not words:
         return as_typed
     units: list[ColumnElement[bool]] = []
