@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
+from app import api_docs
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
@@ -102,12 +103,13 @@ def _tune_gc() -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # No OpenTelemetry here: FastAPI otherwise looks for a configured provider on every request.
-    app = FastAPI(title="Ruche", version="0.1.0", lifespan=lifespan, docs_url="/docs", redoc_url=None,
+    app = FastAPI(title="Ruche", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   telemetry={"tracing": False, "metrics": False, "logs": False})
     # The process's state; the live machinery, the notifier and the wake-up hooks below still hang from app.state.
     app.state.runtime = Runtime(settings)
     install_error_handlers(app, render_error_page)
     _include_routers(app)
+    app.include_router(api_docs.docs)  # our own /docs and /redoc: assets from the package, under the CSP
     app.mount("/static", StaticFiles(directory=settings.FRONTEND_DIR / "static"), name="static")
 
     @app.get("/healthz", tags=["health"])

@@ -88,7 +88,7 @@ class SecurityHeaders:
                     (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
                 ]
-                if b"content-security-policy" not in names and not scope["path"].startswith("/docs"):
+                if b"content-security-policy" not in names:
                     extra.append((b"content-security-policy", CSP.encode()))
                 if self.https:
                     extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))

@@ -2,7 +2,8 @@
 
 One word yields its French stem and, when different, its English stem at the same position; queries go through
 the same analyzer and the field joins a word's stems with OR, so "communautés", "communaute" and "communauté"
-meet on "communaut", and "benchmarking" meets "benchmarks" on the English "benchmark"."""
+meet on "communaut", and "benchmarking" meets "benchmarks" on the English "benchmark". Function words of either
+language (stopwords.py) yield no stem: neither indexed nor searched."""
 
 import re
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ from whoosh.analysis import (
 )
 from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
+
+from app.search.stopwords import STOP_WORDS
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 MAX_TOKEN_CHARS = 64  # longer "words" are base64 blobs or URLs: not worth a term each
@@ -55,7 +58,7 @@ class FoldStemTokenizer(Tokenizer):
         cached = self._cache.get(word)
         if cached is None:
             folded = word.lower().translate(accent_map)
-            if len(folded) > MAX_TOKEN_CHARS:
+            if len(folded) > MAX_TOKEN_CHARS or folded in STOP_WORDS:
                 cached = ()
             else:
                 french, english = self._french(folded), self._english(folded)
@@ -107,3 +110,12 @@ def word_stems(word: str) -> tuple[str, ...]:
 
 def query_words(text: str) -> list[str]:
     return WORD_RE.findall(text)
+
+
+def is_stop_word(word: str) -> bool:
+    return fold_word(word) in STOP_WORDS
+
+
+def content_words(text: str) -> list[str]:
+    """The words of `text` that are searched: stop words of either language left out."""
+    return [word for word in query_words(text) if not is_stop_word(word)]

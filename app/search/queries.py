@@ -2,21 +2,28 @@
 
 The parser keeps only words and the AND / OR / NOT operators: fields, wildcards, ranges, `*:*`, boosts,
 groups, phrases, quotes and NOT are plain text, so `visibility:private` searches two words and `*` or `[a TO z]`
-cannot scan the index. Visibility is applied with the caller's hidden scopes (see schema.py and _visible)."""
+cannot scan the index. Visibility is applied with the caller's hidden scopes (see schema.py and _visible).
+
+Words are joined with OR, so a question ("qui connaît le SEO ?") finds what answers part of it; one ranking orders the
+results: first by how many of the question's words a document holds (`word_groups`), then by BM25 and recency
+within that, so a document with every word always comes before one with fewer. Skill synonyms (app/search/synonyms.py)
+widen a word or an expression to its translations ("SEO" also finds "référencement")."""
 
 import heapq
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from whoosh import qparser
+from whoosh.matching import Matcher
 from whoosh.qparser import plugins
 from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query, Term
 from whoosh.searching import Searcher
 
 from app.errors import Invalid
 from app.runtime import CacheSpec
-from app.search.analyzers import fold_word, query_words
+from app.search.analyzers import content_words, fold_word, query_words
 from app.search.index import SearcherPool
 from app.search.schema import TEXT_FIELD, build_schema, parse_uid
 
@@ -33,8 +40,13 @@ _REMOVED = (plugins.SingleQuotePlugin, plugins.FieldsPlugin, plugins.WildcardPlu
 _schema = build_schema()
 
 
+# Folded expression (its content words joined by a space) -> the expressions it also stands for.
+Synonyms = Mapping[str, Sequence[str]]
+
+
 def _parser() -> qparser.QueryParser:
-    parser = qparser.QueryParser(TEXT_FIELD, _schema)
+    # OrGroup.factory(0.9): a document matching more of the words also scores higher within a coverage tier.
+    parser = qparser.QueryParser(TEXT_FIELD, _schema, group=qparser.OrGroup.factory(0.9))
     for cls in _REMOVED:
         parser.remove_plugin_class(cls)
     # A lone NOT (or OR NOT) would match every document: keep AND, OR and "a ANDNOT b" only.
@@ -61,10 +73,10 @@ def check_text(text: str) -> str:
     return text.strip()
 
 
-def parse(text: str) -> Query | None:
-    """A query for the member's text, or None when it holds no searchable word."""
+def parse(text: str, synonyms: Synonyms | None = None) -> Query | None:
+    """A query for the member's text, or None when it holds no searchable word (only stop words, say)."""
     text = check_text(text)
-    if not query_words(text):
+    if not content_words(text):
         return None
     try:
         parsed = _PARSER.parse(text)
@@ -74,11 +86,52 @@ def parse(text: str) -> Query | None:
         parsed = _plain(text)
     if parsed is None or parsed is NullQuery:
         return None
-    return parsed
+    alternatives = [alt for _, alt in _synonym_matches(text, synonyms or {})]
+    return Or([parsed, *alternatives]) if alternatives else parsed
 
 
 def _plain(text: str) -> Query:
-    return And([_word_query(w, TEXT_FIELD) for w in query_words(text)])
+    return Or([_word_query(w, TEXT_FIELD) for w in content_words(text)])
+
+
+def word_groups(text: str, synonyms: Synonyms | None = None) -> tuple[Query, ...]:
+    """One query per searched word of `text`, widened to its synonyms: how many of them a document matches is the
+    first key of the ranking. A word inside an expression with synonyms ("communication interne") also counts as
+    matched by the expression's translations ("internal communication")."""
+    words = [fold_word(w) for w in content_words(check_text(text))]
+    widened: dict[int, list[Query]] = {}
+    for (start, end), alternative in _synonym_matches(text, synonyms or {}):
+        for position in range(start, end):
+            widened.setdefault(position, []).append(alternative)
+    groups, seen = [], set()
+    for position, word in enumerate(words):
+        if word in seen:  # "SEO, SEO et SEO" holds one word
+            continue
+        seen.add(word)
+        own = _word_query(word, TEXT_FIELD)
+        groups.append(Or([own, *widened[position]]) if position in widened else own)
+    return tuple(groups)
+
+
+def synonym_key(expression: str) -> str:
+    """How an expression is looked up among the synonyms: its content words, folded, one space apart."""
+    return " ".join(fold_word(w) for w in content_words(expression))
+
+
+def _synonym_matches(text: str, synonyms: Synonyms) -> list[tuple[tuple[int, int], Query]]:
+    """((first word, last word + 1), query of a translation) for each expression of `text` that has synonyms."""
+    if not synonyms:
+        return []
+    words = [fold_word(w) for w in content_words(text)]
+    longest = max((key.count(" ") + 1 for key in synonyms), default=0)
+    found = []
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + longest) + 1):
+            for other in synonyms.get(" ".join(words[start:end]), ()):
+                other_words = content_words(other)
+                if other_words:
+                    found.append(((start, end), And([_word_query(w, TEXT_FIELD) for w in other_words])))
+    return found[:MAX_QUERY_TERMS]
 
 
 def query_stems(query: Query) -> set[str]:
@@ -101,6 +154,7 @@ class SearchRequest:
     until: int | None = None
     offset: int = 0
     limit: int = 20
+    words: tuple[Query, ...] = ()  # word_groups(): the first key of the ranking
 
 
 @dataclass(frozen=True)
@@ -180,7 +234,7 @@ def execute(pool: SearcherPool, columns: SegmentColumns, req: SearchRequest) -> 
     keep = req.offset + req.limit + 1
     with pool.searcher() as searcher:
         kind = req.kind if req.kind and req.kind not in SMALL_KINDS else None
-        ranked = _scan(searcher, columns, _constrained(req), keep, req.mask_scopes, kind)
+        ranked = _scan(searcher, columns, _constrained(req), keep, req.mask_scopes, kind, req.words)
         page = [
             Hit(*parse_uid(searcher.stored_fields(docnum)["uid"]), round(score, 4))
             for score, docnum in ranked[req.offset:req.offset + req.limit]
@@ -189,8 +243,11 @@ def execute(pool: SearcherPool, columns: SegmentColumns, req: SearchRequest) -> 
 
 
 def _scan(searcher: Searcher, columns: SegmentColumns, query: Query, keep: int, hidden: frozenset[str],
-          kind: str | None = None) -> list[tuple[float, int]]:
-    """(BM25 x recency, docnum) of the best `keep` visible matches among at most SCAN_BUDGET candidates.
+          kind: str | None = None, words: Sequence[Query] = ()) -> list[tuple[float, int]]:
+    """(score, docnum) of the best `keep` visible matches among at most SCAN_BUDGET candidates.
+
+    The score is the number of `words` the document matches plus BM25 x recency squeezed into [0, 1): one number
+    that orders by coverage first (every word before fewer words, whatever the lengths and ages), then by relevance.
 
     Visibility is the server-built group filter: a candidate whose scope (column read, no scoring) is hidden
     from the actor is skipped. Passing it to Whoosh as `filter=`/`mask=` instead would make its collector score
@@ -207,6 +264,7 @@ def _scan(searcher: Searcher, columns: SegmentColumns, query: Query, keep: int, 
     leaves.sort(key=lambda leaf: -leaf[4])  # the segment with the newest document first
     for sub, offset, created, scope, _newest, kinds in leaves:
         matcher = query.matcher(sub, context)
+        word_matchers = [word.matcher(sub, context) for word in words]
         steps = 0
         while budget > 0 and matcher.is_active():
             docnum = matcher.id()
@@ -214,7 +272,9 @@ def _scan(searcher: Searcher, columns: SegmentColumns, query: Query, keep: int, 
                 budget -= 1
                 matcher.next()
                 continue
-            item = (matcher.score() * _recency(now, created[docnum]), -(offset + docnum))
+            relevance = matcher.score() * _recency(now, created[docnum])
+            coverage = sum(1 for word in word_matchers if _matches(word, docnum))
+            item = (coverage + relevance / (1.0 + relevance), -(offset + docnum))
             if len(heap) < keep:
                 heapq.heappush(heap, item)
             elif item > heap[0]:
@@ -227,6 +287,13 @@ def _scan(searcher: Searcher, columns: SegmentColumns, query: Query, keep: int, 
         if budget <= 0:
             break
     return [(score, -neg) for score, neg in sorted(heap, reverse=True)]
+
+
+def _matches(matcher: Matcher, docnum: int) -> bool:
+    """Whether a word's matcher holds `docnum`; candidates come in increasing docnum order, so it only moves on."""
+    if matcher.is_active() and matcher.id() < docnum:
+        matcher.skip_to(docnum)
+    return bool(matcher.is_active() and matcher.id() == docnum)
 
 
 def _recency(now: float, created: int) -> float:
@@ -248,7 +315,7 @@ def suggest(pool: SearcherPool, text: str, mask_scopes: frozenset[str], limit: i
 
 def user_ids_for_skill(pool: SearcherPool, skill: str, limit: int) -> list[int]:
     """Members whose skills match `skill` (folded and stemmed: "Communautés" finds "communauté")."""
-    words = query_words(check_text(skill))
+    words = content_words(check_text(skill))
     if not words:
         return []
     query = And([_word_query(w, "skills") for w in words] + [Term("kind", "user")])

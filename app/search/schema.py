@@ -14,7 +14,7 @@ from app.search.analyzers import name_analyzer, text_analyzer
 
 KINDS = ("post", "comment", "user", "group")
 STATE_UID = "_state"
-SCHEMA_VERSION = 4  # an index written with another version is rebuilt by the indexer
+SCHEMA_VERSION = 5  # an index written with another version is rebuilt by the indexer (5: stop words left out)
 TEXT_FIELD = "text"
 
 

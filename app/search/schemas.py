@@ -1,6 +1,8 @@
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.schemas import SafeStr
 
 Kind = Literal["post", "comment", "user", "group"]
 
@@ -29,3 +31,15 @@ class SuggestItem(BaseModel):
 
 class SuggestPage(BaseModel):
     items: list[SuggestItem]
+
+
+SynonymTerm = Annotated[SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+class SkillSynonymPair(BaseModel):
+    fr: SynonymTerm
+    en: SynonymTerm
+
+
+class SkillSynonymList(BaseModel):
+    synonyms: list[SkillSynonymPair] = Field(max_length=500)

@@ -21,7 +21,8 @@ from app.posts.models import Comment, Post
 from app.ratelimit import Limiter, enforce
 from app.schemas import cursor_int, decode_cursor, encode_cursor
 from app.search import queries
-from app.search.analyzers import query_words, word_stems
+from app.search import synonyms as synonyms_service
+from app.search.analyzers import content_words, word_stems
 from app.search.highlight import plain_title, snippet
 from app.search.index import SearchUnavailable
 from app.search.runtime import SearchRuntime
@@ -66,14 +67,15 @@ async def search(
     offset = cursor_int(decode_cursor(params.cursor), "o") if params.cursor else 0
     if offset is None or not 0 <= offset <= 10_000:
         raise Invalid("Invalid cursor")
-    query = queries.parse(params.q)
+    synonyms = await synonyms_service.synonym_map(session)
+    query = queries.parse(params.q, synonyms)
     if query is None:
         return SearchPage(items=[])
     request = queries.SearchRequest(
         query=query, mask_scopes=await mask_scopes(session, actor), kind=params.type,
         group_id=params.group_id, author_id=params.author_id,
         since=_timestamp(params.since, end_of_day=False), until=_timestamp(params.until, end_of_day=True),
-        offset=offset, limit=params.limit,
+        offset=offset, limit=params.limit, words=queries.word_groups(params.q, synonyms),
     )
     hits, more = await _run(runtime, queries.execute, runtime.pool, runtime.columns, request)
     items = await _materialize(session, actor, hits, queries.query_stems(query))
@@ -108,7 +110,7 @@ async def user_ids_for_skill(session: AsyncSession, runtime: SearchRuntime | Non
         candidates = await _run(runtime, queries.user_ids_for_skill, runtime.pool, skill, SKILL_LIMIT)
     except (Unavailable, Invalid):
         return None
-    wanted = [set(word_stems(w)) for w in query_words(skill)]
+    wanted = [set(word_stems(w)) for w in content_words(skill)]
     if not candidates or not wanted:
         return []
     skills = await users_service.skills_of(session, candidates)
@@ -116,7 +118,7 @@ async def user_ids_for_skill(session: AsyncSession, runtime: SearchRuntime | Non
 
 
 def _skill_matches(skill: str, wanted: list[set[str]]) -> bool:
-    stems = {stem for word in query_words(skill) for stem in word_stems(word)}
+    stems = {stem for word in content_words(skill) for stem in word_stems(word)}
     return all(stems & word for word in wanted)
 
 

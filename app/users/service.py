@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,10 @@ from app.permissions import Actor
 from app.posts.models import Post
 from app.runtime import Runtime
 from app.schemas import cursor_int, cursor_str, decode_cursor, encode_cursor
+from app.search import synonyms as synonyms_service
+from app.search.analyzers import content_words
+from app.search.queries import Synonyms
+from app.search.stopwords import ASKING_WORDS
 from app.text import HANDLE_RE, fold
 
 # Accounts and sessions live in accounts.py; other domains keep calling them through this module.
@@ -191,20 +195,23 @@ async def directory(
     cursor: str | None = None,
     limit: int = 20,
 ) -> tuple[list[UserRead], str | None]:
-    """Active members by name, skill and department, ordered by name ("who knows about X?")."""
+    """Active members by name, skill and department, ordered by name ("who knows about X?").
+
+    `q` matches as typed (a name, a handle), or as a question: each of its words other than stop words and asking
+    words ("who knows about SEO") must match a name, title or skill, an expression with skill synonyms also matching
+    its translation ("SEO" finds "Référencement"). `skill` matches a skill or its translation."""
+    synonyms = await synonyms_service.synonym_map(session)
     stmt = select(User).where(User.is_active.is_(True))
     if q and q.strip():
-        pattern = f"%{_escape_like(fold(q.strip()))}%"
-        stmt = stmt.where(
-            or_(
-                User.search_key.like(pattern, escape="\\"),
-                User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key.like(pattern, escape="\\"))),
-            )
-        )
+        stmt = stmt.where(_question_filter(q.strip(), synonyms))
     if skill and skill.strip():
-        exact = User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key == fold(skill.strip())))
-        stemmed = await _indexed_skill_matches(session, runtime, skill.strip())
-        stmt = stmt.where(exact if stemmed is None else or_(exact, User.id.in_(stemmed)))
+        matches = []
+        for expression in synonyms_service.equivalents(synonyms, skill.strip()):
+            matches.append(User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key == fold(expression)[:60])))
+            stemmed = await _indexed_skill_matches(session, runtime, expression)
+            if stemmed is not None:
+                matches.append(User.id.in_(stemmed))
+        stmt = stmt.where(or_(*matches))
     if department and department.strip():
         stmt = stmt.where(User.department_key.like(f"%{_escape_like(fold(department.strip()))}%", escape="\\"))
     position = decode_cursor(cursor)
@@ -217,6 +224,43 @@ async def directory(
         users = users[:limit]
         next_cursor = encode_cursor({"n": users[-1].name_key, "i": users[-1].id})
     return await summaries_with_counts(session, actor, users), next_cursor
+
+
+def _question_filter(q: str, synonyms: Synonyms) -> ColumnElement[bool]:
+    """Members whose name, handle, title or a skill holds `q` as typed, or who match each word of the question."""
+    as_typed = _contains(fold(q))
+    # Bounded like a search (16 words): each word is a condition of the statement.
+    words = [fold(w) for w in content_words(q) if fold(w) not in ASKING_WORDS][:16]
+    if not words:
+        return as_typed
+    units: list[ColumnElement[bool]] = []
+    position = 0
+    while position < len(words):
+        expression, translations = _synonym_at(words, position, synonyms)
+        plain = and_(*(_contains(w) for w in words[position:position + expression]))
+        if translations:
+            translated = [UserSkill.skill_key.like(f"%{_escape_like(fold(t)[:60])}%", escape="\\") for t in translations]
+            plain = or_(plain, User.id.in_(select(UserSkill.user_id).where(or_(*translated))))
+        units.append(plain)
+        position += expression
+    return or_(as_typed, and_(*units))
+
+
+def _synonym_at(words: list[str], start: int, synonyms: Synonyms) -> tuple[int, Sequence[str]]:
+    """(how many words, translations) of the longest expression with synonyms starting at `start`, else (1, ())."""
+    for end in range(len(words), start, -1):
+        translations = synonyms.get(" ".join(words[start:end]))
+        if translations:
+            return end - start, translations
+    return 1, ()
+
+
+def _contains(folded: str) -> ColumnElement[bool]:
+    pattern = f"%{_escape_like(folded)}%"
+    return or_(
+        User.search_key.like(pattern, escape="\\"),
+        User.id.in_(select(UserSkill.user_id).where(UserSkill.skill_key.like(pattern, escape="\\"))),
+    )
 
 
 async def _indexed_skill_matches(session: AsyncSession, runtime: Runtime, skill: str) -> list[int] | None:
