@@ -4,7 +4,7 @@ A page session is renewed while the member is active: `expires_at` moves forward
 `max_expires_at` (12 hours, or 30 days with "keep me signed in"). Existing rows are API-like: not renewed.
 
 Revision ID: 353c488b391c
-Revises: 7c1d2e4f6a80
+Revises: a8bbb541cf66
 Create Date: 2026-12-07 16:20:00.000000+00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '353c488b391c'
-down_revision: str | None = '7c1d2e4f6a80'
+down_revision: str | None = 'a8bbb541cf66'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
