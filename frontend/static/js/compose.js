@@ -166,14 +166,14 @@
     return text.length - (pairs ? pairs.length : 0);
   }
 
-  function counter(field) {
+  function lengthCounter(field) {
     var limit = parseInt(field.getAttribute("data-limit"), 10);
     if (!limit || field.hasAttribute("data-counted")) return;
     field.setAttribute("data-counted", "");
     var lang = document.documentElement.lang || undefined;
     var shown = document.createElement("p");
     shown.className = "char-count";
-    shown.id = (field.id || "field-" + (++counter.n)) + "-count";
+    shown.id = (field.id || "field-" + (++lengthCounter.n)) + "-count";
     shown.setAttribute("aria-hidden", "true");
     shown.hidden = true;
     var spoken = document.createElement("p");
@@ -198,11 +198,11 @@
     field.addEventListener("input", update);
     update();
   }
-  counter.n = 0;
+  lengthCounter.n = 0;
 
   function enhance(root) {
     root.querySelectorAll("textarea[data-mentions]").forEach(setup);
-    root.querySelectorAll("[data-limit]").forEach(counter);
+    root.querySelectorAll("[data-limit]").forEach(lengthCounter);
   }
 
   enhance(document);
