@@ -137,7 +137,10 @@ def install_error_handlers(app: FastAPI, render_error_page: ErrorPage) -> None:
 
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [_clean_error(e) for e in exc.errors()]
-        if _wants_html(request):  # a hand-edited page URL (?cursor=..., /posts/abc): a page, not JSON
+        if _wants_html(request) and any(e["loc"][:1] == ["path"] for e in errors):
+            # A page's path with a malformed id (/posts/abc) names no page: the same 404 page as a missing one.
+            return render_error_page(request, 404, NotFound.default_detail, None)
+        if _wants_html(request):  # a hand-edited page query (?cursor=...): a page, not JSON
             return render_error_page(request, 422, "; ".join(str(e["msg"]) for e in errors), None)
         return JSONResponse({"detail": errors}, status_code=422)
 

@@ -42,9 +42,20 @@ async def test_unexpected_error_is_an_error_page_for_browsers(failing_client: ht
     assert "<html" in r.text and "a bug" not in r.text
 
 
-async def test_malformed_page_parameter_is_an_html_422(client: httpx.AsyncClient, register: Any) -> None:
+@pytest.mark.parametrize("path", ["/posts/not-a-number", "/posts/abc/edit", "/posts/1e3", "/fragments/posts/x"])
+async def test_malformed_page_id_is_the_404_page(client: httpx.AsyncClient, register: Any, path: str) -> None:
     member = await register("Page Reader")
-    r = await client.get("/posts/not-a-number", headers={**HTML, **member.headers})
+    r = await client.get(path, headers={**HTML, **member.headers})
+    missing = await client.get("/posts/999999", headers={**HTML, **member.headers})
+    assert r.status_code == missing.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    # Nothing tells a malformed id from a missing post (but the language switch's return path).
+    assert r.text.replace(path, "/posts/999999") == missing.text
+
+
+async def test_malformed_page_query_is_an_html_422(client: httpx.AsyncClient, register: Any) -> None:
+    member = await register("Page Reader")
+    r = await client.get("/?cursor=%%%", headers={**HTML, **member.headers})
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("text/html")
 

@@ -31,6 +31,11 @@ from app.templating import environment, gettext
 RELATIVE_FOR_DAYS = 7
 MAX_DESTINATIONS = 100  # groups offered by the composer
 JUST_NOW_S = 45
+# A feed folds a post taller than about FOLD_LINES lines (the CSS clips at 12 lines, conversations.css); a few
+# lines of margin so that a fold never hides just one line. Lines are estimated from the text alone, so the fold is
+# the same for every viewer and the card can be kept (CARDS).
+FOLD_LINES = 14
+CHARS_PER_LINE = 90  # a feed card's text column, about 46rem at 16px
 _TIMEDELTA_THRESHOLD = 0.85  # format_timedelta's default
 
 
@@ -102,6 +107,18 @@ CARDS = CacheSpec("cards", lambda: SizedLRU(32 * 1024 * 1024, max_item=128 * 102
                   "post shows to every viewer (`read.shared(row)`)")
 
 
+def folds(body: str) -> bool:
+    """Whether a feed shows this body folded: more than FOLD_LINES lines once wrapped (an estimate)."""
+    if len(body) <= CHARS_PER_LINE * 2:
+        return False
+    lines = 0
+    for line in body.splitlines():
+        lines += max(1, -(-len(line) // CHARS_PER_LINE))
+        if lines > FOLD_LINES:
+            return True
+    return False
+
+
 def labels(request: Request) -> TimeLabels:
     return request.app.state.runtime.caches.get(TIME_LABELS)  # type: ignore[no-any-return]
 
@@ -136,7 +153,8 @@ def render_cards(request: Request, actor: Actor, rows: Sequence[PostRow], headin
         macro = env.get_template("posts/_card_macro.html").module.post_card  # type: ignore[attr-defined]
         for i in missing:
             view = read.to_api(rows[i]._replace(my_reaction=None))
-            card = {"post": view, "at": time_labels.when(view.created_at), "edited": time_labels.when(view.edited_at)}
+            card = {"post": view, "at": time_labels.when(view.created_at), "edited": time_labels.when(view.edited_at),
+                    "folded": heading_level != 1 and folds(view.body)}
             html = str(macro(card, heading_level, _CARD_SLOTS))
             parts_of[i] = split = slots.split(html)
             kept.put(keys[i], split, len(html) + slots.strings_size(keys[i][3]))

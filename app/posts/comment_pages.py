@@ -19,7 +19,7 @@ from app.posts import comments as comments_service
 from app.posts import reactions
 from app.posts import service as posts_service
 from app.posts.cards import labels
-from app.posts.pages import render_post_page
+from app.posts.pages import TEXT_READ_LIMIT, lines, render_post_page, too_long
 from app.posts.schemas import MAX_COMMENT_BODY, CommentCreate, ReactionState
 from app.posts.views import comment_view
 from app.templating import render
@@ -35,12 +35,13 @@ async def add_comment(
 ) -> Response:
     post = await posts_service.access_post(session, actor, post_id)
     form = await request.form()
-    values = {"body": form_text(form, "body", MAX_COMMENT_BODY), "parent_id": form_text(form, "parent_id", 20)}
+    values = {"body": lines(form_text(form, "body", TEXT_READ_LIMIT)), "parent_id": form_text(form, "parent_id", 20)}
     try:
         data = CommentCreate.model_validate({"body": values["body"], "parent_id": values["parent_id"] or None})
         comment = await comments_service.create_comment(session, actor, post.id, data)
     except (ValidationError, Invalid) as exc:
         errors = field_errors(exc) if isinstance(exc, ValidationError) else {"body": N_("This value is not valid.")}
+        errors = too_long(request, errors, values, {"body": MAX_COMMENT_BODY})
         if not values["body"].strip():
             errors = {"body": N_("Write your comment before sending it.")}
         return await render_post_page(request, session, actor, post, comment_values=values,

@@ -3,6 +3,7 @@ and the card fragment live updates insert. Every handler calls `app.posts.servic
 
 from typing import Annotated, Any
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refu
 from app.feed import service as feed_service
 from app.groups.cache import GROUPS
 from app.groups.schemas import GroupSummary
+from app.i18n import current_locale
 from app.markdown import normalize_topic
 from app.permissions import Actor
 from app.posts import comments as comments_service
@@ -25,13 +27,17 @@ from app.posts.cards import comment_items, composer, labels, list_my_groups, pos
 from app.posts.models import Post
 from app.posts.schemas import MAX_COMMENT_BODY, MAX_POST_BODY, MAX_TITLE, PostCreate, PostUpdate
 from app.runtime import runtime_of
-from app.templating import render
+from app.templating import gettext, render
 from app.web.common import N_, PageActor, field_errors, form_text, redirect, safe_next
 from app.web.resume import Draft, path_id, restores
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 MAX_COMMENT_PAGES = 10  # 1,000 comments on one page; beyond that the API pages them
-COMPOSER_FIELDS = {"title": MAX_TITLE, "body": MAX_POST_BODY, "group_id": 20, "kind": 20}
+# Texts are read whole (the request body cap bounds them) so an over-long one comes back to its author with a
+# message, never cut: the schema's limits judge them (MAX_TITLE, MAX_POST_BODY).
+TEXT_READ_LIMIT = 1024 * 1024
+COMPOSER_FIELDS = {"title": TEXT_READ_LIMIT, "body": TEXT_READ_LIMIT, "group_id": 20, "kind": 20}
+TEXT_LIMITS = {"title": MAX_TITLE, "body": MAX_POST_BODY}
 _CONFLICTS = {"You just posted the same message": N_("You just published the same message.")}
 # 403 details raised by the posts services on these pages, translated by the error page.
 SERVICE_DETAILS = (N_("You cannot delete this post"), N_("You cannot delete this comment"))
@@ -51,7 +57,7 @@ async def create_post(
     request: Request, _csrf: CsrfProtected, actor: PageActor, session: SessionDep, runtime: RuntimeDep,
 ) -> Response:
     form = await request.form()
-    values = {name: form_text(form, name, limit) for name, limit in COMPOSER_FIELDS.items()}
+    values = {name: lines(form_text(form, name, limit)) for name, limit in COMPOSER_FIELDS.items()}
     next_path = safe_next(form_text(form, "next", 500))
     key = form_text(form, "idempotency_key", 200).strip() or None
     try:
@@ -60,7 +66,7 @@ async def create_post(
             "group_id": values["group_id"] or None, "kind": values["kind"] or "discussion",
         })
     except ValidationError as exc:
-        errors = field_errors(exc)
+        errors = too_long(request, field_errors(exc), values, TEXT_LIMITS)
         if "body" in errors and not values["body"].strip():
             errors["body"] = N_("Write your message before publishing.")
         return await _composer_again(request, session, actor, values, next_path, errors=errors, status=422)
@@ -87,6 +93,24 @@ async def _composer_with_draft(
                          my_groups=_my_groups(request, actor))
     ctx["notice"] = N_("You are signed in again: your text is back. Check it, then publish.")
     return render(request, "posts/new.html", {"composer": ctx})
+
+
+def lines(text: str) -> str:
+    """Line ends as the page's text field has them: browsers send CRLF, which would count each line end twice
+    against the limit that the field's counter shows."""
+    return text.replace("\r\n", "\n")
+
+
+def too_long(request: Request, errors: dict[str, str], values: dict[str, str], limits: dict[str, int]
+             ) -> dict[str, str]:
+    """`errors` where a refused field is longer than its limit says so with both lengths, in the page's language."""
+    locale = current_locale.get()
+    return {**errors, **{
+        name: gettext(request, N_("This text has %(count)s characters; the limit is %(max)s. Shorten it and "
+                                  "try again: your text is kept."),
+                      count=format_decimal(len(values[name]), locale=locale), max=format_decimal(limit, locale=locale))
+        for name, limit in limits.items() if name in errors and len(values.get(name, "")) > limit
+    }}
 
 
 def _my_groups(request: Request, actor: Actor) -> list[GroupSummary]:
@@ -116,9 +140,14 @@ async def _composer_again(
 
 
 @pages.get("/posts/{post_id}")
-async def post_page(request: Request, post_id: Id, actor: PageActor, session: SessionDep) -> Response:
+async def post_page(
+    request: Request, post_id: Id, actor: PageActor, session: SessionDep,
+    reply: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """`?reply=ID`: the comment form answers that comment (the "Reply" link without JavaScript)."""
     post = await posts_service.access_post(session, actor, post_id)
-    return await render_post_page(request, session, actor, post)
+    values = {"parent_id": reply} if reply and reply.isascii() and reply.isdigit() else None
+    return await render_post_page(request, session, actor, post, comment_values=values)
 
 
 async def render_post_page(
@@ -136,9 +165,12 @@ async def render_post_page(
     row = await read.visible_row(session, actor, post.id)
     if row is None:  # deleted or hidden between the two reads
         raise NotFound()
+    threads = await comment_items(session, actor, post, comments, labels(request))
+    parent_id = (comment_values or {}).get("parent_id")
+    answered = [item["comment"] for item in threads if str(item["comment"].id) == parent_id]
     return render(request, "posts/page.html", {
-        "card": await post_card(request, actor, row),
-        "threads": await comment_items(session, actor, post, comments, labels(request)),
+        "card": await post_card(request, actor, row), "threads": threads,
+        "reply_to": answered[0].author.display_name if answered else None,
         "comment_values": comment_values or {}, "comment_errors": comment_errors or {},
         "max_comment": MAX_COMMENT_BODY, "post_id": post.id,
     }, status_code=status)
@@ -148,23 +180,26 @@ async def render_post_page(
 async def edit_form(request: Request, post_id: Id, actor: PageActor, session: SessionDep) -> Response:
     post = await _editable(session, actor, post_id)
     values = {"title": post.title or "", "body": post.body}
-    return render(request, "posts/edit.html", {"post": post, "values": values, "errors": {}, "max_body": MAX_POST_BODY})
+    return render(request, "posts/edit.html", {"post": post, "values": values, "errors": {}, "max_body": MAX_POST_BODY,
+                                               "max_title": MAX_TITLE})
 
 
 @pages.post("/posts/{post_id}/edit")
 async def edit(request: Request, post_id: Id, _csrf: CsrfProtected, actor: PageActor, session: SessionDep) -> Response:
     post = await _editable(session, actor, post_id)
     form = await request.form()
-    values = {"title": form_text(form, "title", MAX_TITLE), "body": form_text(form, "body", MAX_POST_BODY)}
+    values = {name: lines(form_text(form, name, TEXT_READ_LIMIT)) for name in ("title", "body")}
     try:
         data = PostUpdate.model_validate({"title": values["title"].strip() or None, "body": values["body"]})
         await posts_service.update_post(session, actor, post.id, data)
     except (ValidationError, Invalid) as exc:
         errors = field_errors(exc) if isinstance(exc, ValidationError) else {"body": N_("This value is not valid.")}
+        errors = too_long(request, errors, values, TEXT_LIMITS)
         if not values["body"].strip():
             errors["body"] = N_("Write your message before publishing.")
         return render(request, "posts/edit.html", {"post": post, "values": values, "errors": errors,
-                                                   "max_body": MAX_POST_BODY}, status_code=422)
+                                                   "max_body": MAX_POST_BODY, "max_title": MAX_TITLE},
+                      status_code=422)
     return redirect(request, f"/posts/{post.id}", flash=N_("Your post is updated."))
 
 

@@ -77,6 +77,7 @@ class UserRead(Schema):
     department: str
     location: str
     bio: str
+    bio_html: str  # the bio's Markdown rendered and sanitized, as posts' `body_html`
     skills: list[str]
     follower_count: int
     following_count: int

@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import permissions
+from app import markdown, permissions
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.outbox.types import UserUpdated
@@ -96,10 +96,17 @@ async def profile(session: AsyncSession, actor: Actor, user: User, *, own: bool 
     )
 
 
+def bio_html(bio: str) -> str:
+    """A bio's Markdown as posts render it (sanitized); @handles stay text: linking them would cost a lookup per
+    member listed."""
+    return markdown.render(bio, topics=False) if bio.strip() else ""
+
+
 def user_columns(user: User) -> dict[str, object]:
     return {
         "id": user.id, "handle": user.handle, "display_name": user.display_name, "title": user.title,
-        "department": user.department, "location": user.location, "bio": user.bio, "is_active": user.is_active,
+        "department": user.department, "location": user.location, "bio": user.bio, "bio_html": bio_html(user.bio),
+        "is_active": user.is_active,
         "created_at": user.created_at, "email": user.email, "role": user.role, "language": user.language,
     }
 

@@ -146,7 +146,7 @@ async def browser(live_server: str) -> AsyncIterator[Any]:
 async def new_page(browser: Any, live_server: str) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
     """await new_page(viewport=DESKTOP, locale="en-GB"): a page in a fresh context (its own cookies).
 
-    Console errors (a CSP violation, a broken script) are collected in `page.console_errors`, failed
+    Console errors (a CSP violation, a broken script, an uncaught exception) are collected in `page.console_errors`, failed
     sub-resources (a missing stylesheet or script) in `page.failed_resources`; error pages (404, 403) are not
     counted: their status is the point of some tests."""
     contexts: list[Any] = []
@@ -159,6 +159,7 @@ async def new_page(browser: Any, live_server: str) -> AsyncIterator[Callable[...
         page.console_errors = []
         page.failed_resources = []
         page.on("console", lambda msg: _console_error(page, msg))
+        page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))  # not a console event
         page.on("response", lambda r: page.failed_resources.append(r.url)
                 if r.status >= 400 and r.request.resource_type != "document" else None)
         return page

@@ -7,7 +7,7 @@ import pytest
 
 ME = "/api/v1/users/me"
 PUBLIC_FIELDS = {
-    "id", "handle", "display_name", "title", "department", "location", "bio", "skills",
+    "id", "handle", "display_name", "title", "department", "location", "bio", "bio_html", "skills",
     "follower_count", "following_count", "post_count", "followed_by_me",
 }
 

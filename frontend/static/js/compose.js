@@ -5,6 +5,10 @@
 //    its implicit textbox role: ARIA in HTML allows no role on a textarea (so not combobox), and a textbox does
 //    not support aria-expanded; the listbox's own visibility and the status line say when suggestions are shown.
 // 2. The kind "announcement" is offered only for destinations marked data-announce.
+// 3. A character counter on fields with data-limit (posts/_counted.html), shown from 90% of the limit. The visible
+//    count changes with each key but is hidden from screen readers; a polite live region speaks only when the
+//    field nears the limit, passes it or comes back under it. Nothing is cut: the server judges the length.
+// Fields added later (replies.js) arrive with the event "ruche:fields".
 (function () {
   "use strict";
   var URL = "/api/v1/mentions";
@@ -155,6 +159,52 @@
     sync();
   }
 
-  document.querySelectorAll("textarea[data-mentions]").forEach(setup);
+  // Characters as the server counts them (code points: an emoji is one, not two UTF-16 units).
+  function length(text) {
+    var pairs = text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g);
+    return text.length - (pairs ? pairs.length : 0);
+  }
+
+  function lengthCounter(field) {
+    var limit = parseInt(field.getAttribute("data-limit"), 10);
+    if (!limit || field.hasAttribute("data-counted")) return;
+    field.setAttribute("data-counted", "");
+    var lang = document.documentElement.lang || undefined;
+    var shown = document.createElement("p");
+    shown.className = "char-count";
+    shown.id = (field.id || "field-" + (++lengthCounter.n)) + "-count";
+    shown.setAttribute("aria-hidden", "true");
+    shown.hidden = true;
+    var spoken = document.createElement("p");
+    spoken.className = "visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
+    field.parentNode.appendChild(shown);
+    field.parentNode.appendChild(spoken);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + shown.id);
+    var zone = "";
+
+    function update() {
+      var left = limit - length(field.value);
+      var now = left < 0 ? "over" : left <= limit / 10 ? "near" : "";
+      var label = field.getAttribute(left < 0 ? "data-count-over" : "data-count-left") || "%(num)s";
+      shown.textContent = now ? label.replace("%(num)s", Math.abs(left).toLocaleString(lang)) : "";
+      shown.hidden = !now;
+      shown.classList.toggle("is-over", now === "over");
+      if (now !== zone) spoken.textContent = shown.textContent;
+      zone = now;
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+  lengthCounter.n = 0;
+
+  function enhance(root) {
+    root.querySelectorAll("textarea[data-mentions]").forEach(setup);
+    root.querySelectorAll("[data-limit]").forEach(lengthCounter);
+  }
+
+  enhance(document);
   document.querySelectorAll("form.composer-form").forEach(announcements);
+  document.addEventListener("ruche:fields", function (event) { enhance(event.detail); });
 })();
