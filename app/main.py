@@ -7,16 +7,15 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.feature import load
 from app.features import features
+from app.health import router as health_router
 from app.middleware import BodySizeLimit, GZip, SecurityHeaders
 from app.observability.middleware import install as install_observability
 from app.runtime import Runtime
@@ -99,28 +98,6 @@ def _tune_gc() -> None:
     gc.set_threshold(20_000, 20, 20)
 
 
-HEALTHZ_DATABASE_TIMEOUT_S = 2
-
-
-async def _database_answers(engine: Any) -> bool:
-    """SELECT 1, bounded: a load balancer's probe must learn within seconds that a frozen database is down.
-
-    The check runs apart and is left to finish on its own (the driver's command timeout ends it): cancelling it
-    would wait for the connection's own cleanup, which a frozen server also holds up."""
-
-    async def select_one() -> None:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-
-    check = asyncio.ensure_future(select_one())
-    check.add_done_callback(lambda task: task.cancelled() or task.exception())  # retrieved: no warning later
-    try:
-        await asyncio.wait_for(asyncio.shield(check), HEALTHZ_DATABASE_TIMEOUT_S)
-    except Exception:
-        return False
-    return True
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # No OpenTelemetry here: FastAPI otherwise looks for a configured provider on every request.
@@ -130,15 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = Runtime(settings)
     install_error_handlers(app, render_error_page)
     _include_routers(app)
+    app.include_router(health_router)
     app.mount("/static", StaticFiles(directory=settings.FRONTEND_DIR / "static"), name="static")
-
-    @app.get("/healthz", tags=["health"])
-    async def healthz(request: Request) -> JSONResponse:
-        database = "ok" if await _database_answers(request.app.state.runtime.engine) else "down"
-        body = {"status": "ok" if database == "ok" else "degraded", "database": database,
-                "live": request.app.state.runtime.live_status()}
-        return JSONResponse(body, status_code=200 if database == "ok" else 503,
-                            headers=None if database == "ok" else {"Retry-After": "5"})
 
     https = bool(settings.BASE_URL and settings.BASE_URL.startswith("https://"))
     app.add_middleware(SecurityHeaders, https=https)
