@@ -15,7 +15,6 @@ from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.feature import load
 from app.features import features
-from app.health import router as health_router
 from app.middleware import BodySizeLimit, GZip, SecurityHeaders
 from app.observability.middleware import install as install_observability
 from app.runtime import Runtime
@@ -107,7 +106,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = Runtime(settings)
     install_error_handlers(app, render_error_page)
     _include_routers(app)
-    app.include_router(health_router)
     app.mount("/static", StaticFiles(directory=settings.FRONTEND_DIR / "static"), name="static")
 
     https = bool(settings.BASE_URL and settings.BASE_URL.startswith("https://"))

@@ -84,6 +84,8 @@ class Runtime:
     # them: relay, notifier).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     outbox_wakers: list[Callable[[], None]] = field(default_factory=list)
+    # Which history the outbox's ids count in (app/outbox/epoch.py), read at start; "" while unknown.
+    outbox_epoch: str = ""
     # What background components own (the live hub and relay, the notifier), by name: `"<feature>.<part>"`.
     components: dict[str, Any] = field(default_factory=dict)
     # Prometheus metrics (app/observability), their own registry; None unless RUCHE_METRICS_TOKEN is set.
