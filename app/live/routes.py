@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 import json
 import re
 import time
@@ -22,7 +23,7 @@ from app.live.hub import (
     Hub,
     close_socket,
 )
-from app.live.replay import replay
+from app.live.replay import catch_up, replay
 from app.outbox.epoch import newest_activity_id
 from app.permissions import Actor
 from app.runtime import runtime_of
@@ -152,7 +153,10 @@ async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: 
                               settings.LIVE_SEND_TIMEOUT_S)
             if not ok:
                 return
-        await conn.pump(settings.LIVE_SEND_TIMEOUT_S)
+        live = live_of(runtime)
+        await conn.pump(settings.LIVE_SEND_TIMEOUT_S, functools.partial(
+            catch_up, hub=hub, sessionmaker=runtime.sessionmaker, builder=live.builder,
+            timeout=settings.LIVE_SEND_TIMEOUT_S))
     finally:
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
