@@ -1,5 +1,6 @@
 """Database: declarative base, engine, and the per-request unit of work."""
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -79,7 +80,10 @@ def make_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         # key lookup, whose best plan does not depend on the values. For the same reason no Memoize nodes: a feed
         # page joins twenty posts to their authors and groups, and setting up the caches of those lookups on each
         # run cost more than it saved (feed statement 0.47 -> 0.43 ms of PostgreSQL CPU, group feed 0.50 -> 0.43).
-        "connect_args": {"timeout": 5, "server_settings": {
+        # `statement_timeout` runs inside PostgreSQL: a frozen server or a silent partition never sends its error.
+        # The driver's own `command_timeout` bounds every statement from this side (a little above the server's
+        # limit, so a slow statement still gets PostgreSQL's error first), and the request becomes a 503.
+        "connect_args": {"timeout": 5, "command_timeout": COMMAND_TIMEOUT_S, "server_settings": {
             "statement_timeout": "5000", "lock_timeout": "2000", "plan_cache_mode": "force_generic_plan",
             "enable_memoize": "off"}},
     }
@@ -87,7 +91,29 @@ def make_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         for key in ("pool_size", "max_overflow", "pool_timeout"):
             options.pop(key)
     options.update(overrides)
-    return create_async_engine(url, **options)
+    engine = create_async_engine(url, **options)
+    event.listen(engine.sync_engine, "connect", _tcp_keepalive)
+    return engine
+
+
+COMMAND_TIMEOUT_S = 7
+# A connection whose peer vanished (a partition, a host gone) is noticed by the kernel within ~25 s even when
+# idle in the pool (keepalive probes), and a request waiting on unacknowledged data fails after 15 s.
+_KEEPALIVE = ((socket.SO_KEEPALIVE, 1),)
+_TCP_KEEPALIVE = tuple((getattr(socket, name), value) for name, value in (
+    ("TCP_KEEPIDLE", 10), ("TCP_KEEPINTVL", 5), ("TCP_KEEPCNT", 3), ("TCP_USER_TIMEOUT", 15_000))
+    if hasattr(socket, name))
+
+
+def _tcp_keepalive(dbapi_connection: Any, _record: Any) -> None:
+    transport = getattr(getattr(dbapi_connection, "_connection", None), "_transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return  # a Unix socket: no network in between
+    for option, value in _KEEPALIVE:
+        sock.setsockopt(socket.SOL_SOCKET, option, value)
+    for option, value in _TCP_KEEPALIVE:
+        sock.setsockopt(socket.IPPROTO_TCP, option, value)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

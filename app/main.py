@@ -7,10 +7,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
 from app import api_docs
 from app.config import Settings, get_settings
@@ -111,19 +109,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _include_routers(app)
     app.include_router(api_docs.docs)  # our own /docs and /redoc: assets from the package, under the CSP
     app.mount("/static", StaticFiles(directory=settings.FRONTEND_DIR / "static"), name="static")
-
-    @app.get("/healthz", tags=["health"])
-    async def healthz(request: Request) -> JSONResponse:
-        database = "ok"
-        try:
-            async with request.app.state.runtime.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except Exception:
-            database = "down"
-        body = {"status": "ok" if database == "ok" else "degraded", "database": database,
-                "live": request.app.state.runtime.live_status()}
-        return JSONResponse(body, status_code=200 if database == "ok" else 503,
-                            headers=None if database == "ok" else {"Retry-After": "5"})
 
     https = bool(settings.BASE_URL and settings.BASE_URL.startswith("https://"))
     app.add_middleware(SecurityHeaders, https=https)

@@ -52,16 +52,21 @@ class MemoryLimiter:
 class RedisLimiter:
     """Counters shared by every worker; one INCR and one EXPIRE in a single round trip (MULTI)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = "ruche") -> None:
         import redis.asyncio as redis
         from redis.exceptions import RedisError
 
         self._redis = redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         self._errors = (RedisError, OSError, TimeoutError)
         self._fallback = MemoryLimiter()  # Redis down: keep limiting per process rather than fail open
+        # Two networks may share one Redis: every key carries the network's RUCHE_REDIS_PREFIX.
+        self._key_prefix = f"{prefix}:rl:"
+
+    def _name(self, key: str) -> str:
+        return self._key_prefix + key
 
     async def hit(self, key: str, limit: int, window_s: int) -> int | None:
-        name = f"ruche:rl:{key}"
+        name = self._name(key)
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
                 # NX: the first hit of a window sets its expiry; a crash between commands cannot leave a
@@ -77,7 +82,7 @@ class RedisLimiter:
         return None
 
     async def peek(self, key: str, limit: int, window_s: int) -> int | None:
-        name = f"ruche:rl:{key}"
+        name = self._name(key)
         try:
             value = await self._redis.get(name)
             if value is not None and int(value) >= limit:
@@ -88,7 +93,7 @@ class RedisLimiter:
 
     async def reset(self, key: str) -> None:
         try:
-            await self._redis.delete(f"ruche:rl:{key}")
+            await self._redis.delete(self._name(key))
         except self._errors:
             await self._fallback.reset(key)
 
@@ -108,7 +113,7 @@ def make_limiter(settings: Settings) -> Limiter:
     if not settings.rate_limits_on:
         return NoLimiter()
     if settings.REDIS_URL:
-        return RedisLimiter(settings.REDIS_URL)
+        return RedisLimiter(settings.REDIS_URL, settings.REDIS_PREFIX)
     return MemoryLimiter()
 
 

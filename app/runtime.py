@@ -5,7 +5,7 @@ Caches are declared where they are used, as a `CacheSpec` (a name, how to make o
 made on first use by the runtime's `Caches`: no module keeps a cache of its own, and `Caches.reset()` empties every
 one of them (tests, after emptying the database)."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
@@ -84,10 +84,15 @@ class Runtime:
     # them: relay, notifier).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     outbox_wakers: list[Callable[[], None]] = field(default_factory=list)
+    # Which history the outbox's ids count in (app/outbox/epoch.py), read at start; "" while unknown.
+    outbox_epoch: str = ""
     # What background components own (the live hub and relay, the notifier), by name: `"<feature>.<part>"`.
     components: dict[str, Any] = field(default_factory=dict)
     # Prometheus metrics (app/observability), their own registry; None unless RUCHE_METRICS_TOKEN is set.
     metrics: "Metrics | None" = None
+    # Fields a component adds to `/healthz` (`{"search": "degraded", "search_lag_s": 42}`), by component; each check
+    # is bounded by the caller and must not raise for a mere fault of its own component (it reports it instead).
+    health_checks: dict[str, Callable[[], Awaitable[dict[str, Any]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.limiter = make_limiter(self.settings)

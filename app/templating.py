@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from app import csrf
 from app.i18n import current_locale, translations
 from app.lru import SizedLRU
-from app.runtime import CacheSpec
+from app.runtime import CacheSpec, runtime_of
 from app.slots import join, slot, split
 from app.web.common import FLASH_COOKIE, clear_stale_session, read_flash, use_locale
 
@@ -185,6 +185,7 @@ def _member_shell(request: Request, actor: Any, page: dict[str, Any]) -> tuple[M
         "section": _section(request.url.path), "locale": page["locale"], "here": slot("here"), "search_q": slot("q"),
     }, slots={"here": page["here"], "q": page.get("search_q") or ""})
     since = page.get("live_since")
-    live = fragment(request, "live/_config.html", {"live_since": slot("since")},
+    live = fragment(request, "live/_config.html", {"live_since": slot("since"),
+                                                   "live_epoch": runtime_of(request).outbox_epoch},
                     slots={"since": "" if since is None else str(since)})
     return header, live

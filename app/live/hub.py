@@ -1,7 +1,10 @@
 """The sockets of this process and the fan-out of events to them.
 
-Each connection has a bounded queue (100 events) drained by its own sender with a 5 s send timeout: a slow
-or dead client fills its queue and is dropped (it reconnects with `since`), never slowing the others.
+Each connection has a bounded queue (100 events) drained by its own sender with a 5 s send timeout. A client that
+falls behind (a burst of events, a pause of a second or two) overflows its queue: the queue is forgotten and the
+sender catches up from the activity table, as a reconnect with `since` would (app/live/replay.py), so memory stays
+bounded and only a client that is really stuck, one whose send takes longer than the timeout, is dropped (it
+reconnects with `since`). None of this slows the other sockets.
 Membership and account activities update the connection's Actor as they pass, before any later event is
 authorized, so a member removed from a private group stops receiving its events at once.
 """
@@ -12,7 +15,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -52,6 +55,8 @@ class Connection:
         "items",
         "last_id",
         "maxsize",
+        "overflowed",
+        "sent_id",
         "token",
         "websocket",
     )
@@ -64,6 +69,8 @@ class Connection:
         self.maxsize = queue_size
         self.last_id = 0  # highest event id queued: a later copy of it is never queued
         self.floor = 0  # the client already has every event up to here (its `since`): skip them
+        self.sent_id = 0  # every event up to here has been sent (or was not for this member)
+        self.overflowed = False  # the queue overflowed: the sender catches up from the table
         self.closed = False
         self.close_code: int | None = None
         self._waiter: asyncio.Future[None] | None = None
@@ -72,8 +79,12 @@ class Connection:
         if self.closed or event_id <= self.last_id:
             return
         self.last_id = event_id
+        if self.overflowed:
+            return  # the catch-up reads it from the table
         if len(self.items) >= self.maxsize:
-            self.kill(CLOSE_SLOW)
+            self.overflowed = True
+            self.items.clear()
+            self._wake()
             return
         self.items.append((event_id, text))
         self._wake()
@@ -94,15 +105,16 @@ class Connection:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)
 
-    async def next(self) -> str | None:
-        """The next text to send, in order; None once the connection is closed."""
+    async def next(self) -> tuple[int, str] | None:
+        """The next event id (0 for a control message) and text to send, in order; None once the connection is
+        closed or has overflowed (the sender then catches up)."""
         while True:
-            if self.closed:
+            if self.closed or self.overflowed:
                 return None
             while self.items:
                 event_id, text = self.items.popleft()
                 if not event_id or event_id > self.floor:
-                    return text
+                    return event_id, text
             self._waiter = asyncio.get_running_loop().create_future()
             try:
                 await self._waiter
@@ -118,11 +130,20 @@ class Connection:
             self.kill(CLOSE_SLOW)
             return False
 
-    async def pump(self, timeout: float) -> None:
-        """Send queued events in order until the connection closes or a send fails."""
-        while (text := await self.next()) is not None:
+    async def pump(self, timeout: float, catch_up: "Callable[[Connection], Awaitable[bool]] | None" = None) -> None:
+        """Send queued events in order until the connection closes or a send fails; after an overflow,
+        `catch_up(self)` sends what the queue forgot (False: the socket failed)."""
+        while True:
+            item = await self.next()
+            if item is None:
+                if self.closed or not self.overflowed or catch_up is None or not await catch_up(self):
+                    return
+                continue
+            event_id, text = item
             if not await self.send(text, timeout):
                 return
+            if event_id:
+                self.sent_id = event_id
 
 
 class Hub:
@@ -154,9 +175,19 @@ class Hub:
     def register(self, conn: Connection) -> int:
         """Start receiving live events; returns the last id already dispatched (replay up to it)."""
         upto = self._cursor()
-        conn.last_id = upto
+        conn.last_id = conn.sent_id = upto
         self.by_user.setdefault(conn.actor.user_id, set()).add(conn)
         return upto
+
+    def resume(self, conn: Connection) -> tuple[int, int]:
+        """After an overflow: queue live events again from now on; returns the (since, upto] to read from the
+        table. Synchronous, like `register`: no event is dispatched between reading the cursor and queueing."""
+        upto = self._cursor()
+        since = max(conn.sent_id, conn.floor)
+        conn.items.clear()
+        conn.last_id = max(conn.last_id, upto)
+        conn.overflowed = False
+        return since, upto
 
     def unregister(self, conn: Connection) -> None:
         conns = self.by_user.get(conn.actor.user_id)

@@ -1,7 +1,8 @@
-"""`since`: the events a reconnecting socket missed, read from the activity table, in order, once."""
+"""`since`: the events a reconnecting socket missed, read from the activity table, in order, once; and the same
+for a socket whose queue overflowed (`catch_up`)."""
 
 from app import permissions
-from app.live.hub import Connection
+from app.live.hub import Connection, Hub
 from app.live.payloads import EventBuilder
 from app.outbox.read import activities_after
 
@@ -28,4 +29,13 @@ async def replay(conn: Connection, sessionmaker: object, builder: EventBuilder, 
                 continue
             if not await conn.send(event.text, timeout):
                 return False
+    return True
+
+
+async def catch_up(conn: Connection, hub: Hub, sessionmaker: object, builder: EventBuilder, timeout: float) -> bool:
+    """What an overflowed queue forgot, from the table; then live events flow through the queue again."""
+    since, upto = hub.resume(conn)
+    if not await replay(conn, sessionmaker, builder, since, upto, timeout):
+        return False
+    conn.sent_id = max(conn.sent_id, upto)
     return True

@@ -2,7 +2,9 @@
 
 import asyncio
 import contextlib
+import functools
 import json
+import re
 import time
 from collections import deque
 from typing import Any
@@ -21,7 +23,8 @@ from app.live.hub import (
     Hub,
     close_socket,
 )
-from app.live.replay import replay
+from app.live.replay import catch_up, replay
+from app.outbox.epoch import newest_activity_id
 from app.permissions import Actor
 from app.runtime import runtime_of
 from app.security import COOKIE_NAME
@@ -45,7 +48,8 @@ async def live(websocket: WebSocket) -> None:
         return
     assert actor is not None and token is not None
     since = _parse_since(websocket.query_params.get("since"))
-    if since == -1:
+    epoch = websocket.query_params.get("epoch") or None
+    if since == -1 or (epoch is not None and not _EPOCH.fullmatch(epoch)):
         await websocket.close(CLOSE_BAD_REQUEST)
         return
     settings = runtime_of(websocket).settings
@@ -56,7 +60,7 @@ async def live(websocket: WebSocket) -> None:
     conn = Connection(websocket, actor, token, settings.LIVE_SEND_QUEUE)
     upto = hub.register(conn)
     try:
-        await _serve(app, hub, conn, since, upto)
+        await _serve(app, hub, conn, since, upto, epoch)
     finally:
         hub.unregister(conn)
         await close_socket(websocket, conn.close_code or 1000)
@@ -95,6 +99,20 @@ def same_origin(websocket: WebSocket) -> bool:
     return origin.lower().rstrip("/") == expected.lower().rstrip("/")
 
 
+_EPOCH = re.compile(r"[0-9a-f]{1,32}")
+RELOAD = json.dumps({"type": "reload", "reason": "history"})
+
+
+async def _from_another_history(runtime: Any, since: int, upto: int, epoch: str | None) -> bool:
+    """The client's `since` belongs to another epoch, or lies beyond the newest activity (restored database)."""
+    if epoch is not None and runtime.outbox_epoch and epoch != runtime.outbox_epoch:
+        return True
+    if since <= upto:
+        return False
+    async with runtime.sessionmaker() as session:  # another worker's relay may simply be ahead of ours: ask
+        return since > await newest_activity_id(session)
+
+
 def _parse_since(value: Any) -> int | None:
     """None: absent; -1: malformed (refused); else the id."""
     if value is None:
@@ -110,7 +128,7 @@ def _parse_since(value: Any) -> int | None:
     return value
 
 
-async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: int) -> None:
+async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: int, epoch: str | None) -> None:
     """Replay, then send queued events in this coroutine; one reader task watches the inbound side."""
     runtime = app.state.runtime
     settings = runtime.settings
@@ -122,6 +140,12 @@ async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: 
         if since is None:
             with contextlib.suppress(TimeoutError):
                 since = await asyncio.wait_for(asyncio.shield(first_since), SINCE_GRACE_S)
+        if since is not None and await _from_another_history(runtime, since, upto, epoch):
+            # Counted in another history (a restored database): replaying from it would skip every event up to
+            # that id. The client reloads its page, which gives it the current position.
+            if not await conn.send(RELOAD, settings.LIVE_SEND_TIMEOUT_S):
+                return
+            since = None
         if since is not None:
             conn.floor = since
         if since is not None and since < upto:
@@ -129,7 +153,10 @@ async def _serve(app: Any, hub: Hub, conn: Connection, since: int | None, upto: 
                               settings.LIVE_SEND_TIMEOUT_S)
             if not ok:
                 return
-        await conn.pump(settings.LIVE_SEND_TIMEOUT_S)
+        live = live_of(runtime)
+        await conn.pump(settings.LIVE_SEND_TIMEOUT_S, functools.partial(
+            catch_up, hub=hub, sessionmaker=runtime.sessionmaker, builder=live.builder,
+            timeout=settings.LIVE_SEND_TIMEOUT_S))
     finally:
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):

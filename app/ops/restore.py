@@ -11,9 +11,12 @@ import tempfile
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.pool import NullPool
 
 from app import migrate
 from app.config import SECRET_KEY_FILE, Settings
+from app.db import make_engine
 from app.ops.archive import (
     DATABASE_FILES,
     SECRET,
@@ -36,6 +39,7 @@ from app.ops.database import (
     sqlite_restore,
 )
 from app.ops.progress import Progress
+from app.outbox.epoch import renew_epoch
 from app.search.cli import rebuild_index
 
 _LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
@@ -62,6 +66,7 @@ def restore(settings: Settings, path: Path) -> str:
             progress.close()
             load_database(settings, kind, state, staging / DATABASE_FILES[kind])
             upgrade(settings)
+            asyncio.run(renew_outbox_epoch(settings))
             place_data_files(settings.DATA_DIR, manifest, staging)
     progress = Progress("search index", None, "documents")
     documents = asyncio.run(rebuild_index(settings, progress.update))
@@ -108,6 +113,17 @@ def upgrade(settings: Settings) -> None:
         migrate.upgrade(settings.database_url)
     except Exception as exc:
         raise OpsError(f"the restored database could not be migrated to this release's schema: {exc}") from exc
+
+
+async def renew_outbox_epoch(settings: Settings) -> None:
+    """The restored activity ids count again from the backup's: clients that saw later ones must reload, not wait
+    for ids they already passed (app/outbox/epoch.py)."""
+    engine = make_engine(settings, poolclass=NullPool)
+    try:
+        async with engine.begin() as conn, AsyncSession(bind=conn) as session:
+            await renew_epoch(session)
+    finally:
+        await engine.dispose()
 
 
 def place_data_files(data_dir: Path, manifest: Manifest, staging: Path) -> None:

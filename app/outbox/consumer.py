@@ -44,6 +44,9 @@ class Batch:
                 yield row, activity
 
 
+MAX_BACKOFF_S = 60.0  # a consumer failing over and over tries again at least this often
+
+
 class OutboxConsumer:
     """Subclasses set `cursor` and implement `handle`; `start()`/`stop()` run `run()` as a task."""
 
@@ -61,6 +64,7 @@ class OutboxConsumer:
         self.poll_s = poll_s
         self.gaps = GapTracker(gap_wait_s)
         self.waiting = False  # the last step stopped at a hole that may still fill
+        self.failures = 0  # turns failed in a row (0 once one succeeds)
         self._log = log
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -135,7 +139,9 @@ class OutboxConsumer:
             loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self) -> None:
-        """Turns for ever: at once, then after each wake-up or `poll_s`. A failing turn is retried later."""
+        """Turns for ever: at once, then after each wake-up or `poll_s`. A failing turn is retried later, backing off
+        (`poll_s` doubled up to MAX_BACKOFF_S, wake-ups ignored meanwhile) and logged in one line after the first
+        traceback: a full disk or an unwritable folder must not flood the log every second."""
         self._loop = asyncio.get_running_loop()
         while True:
             self._wake.clear()
@@ -143,10 +149,10 @@ class OutboxConsumer:
                 handled = await self.turn()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                self._log.exception("%s turn failed", self.task_name)
-                handled = 0
-                await asyncio.sleep(self.poll_s)
+            except Exception as exc:
+                await asyncio.sleep(self._failed(exc))
+                continue
+            self._recovered()
             rest = self.rest_s(handled)
             if rest:
                 await asyncio.sleep(rest)
@@ -158,10 +164,27 @@ class OutboxConsumer:
         while True:
             try:
                 await self.turn()
-                return
-            except Exception:
-                self._log.exception("%s turn failed", self.task_name)
-                await asyncio.sleep(self.poll_s)
+            except Exception as exc:
+                await asyncio.sleep(self._failed(exc))
+                continue
+            self._recovered()
+            return
+
+    def _failed(self, exc: Exception) -> float:
+        """Log a failed turn (the traceback once, then a line) and return how long to wait before the next."""
+        self.failures += 1
+        delay = min(self.poll_s * 2.0 ** self.failures, MAX_BACKOFF_S)
+        if self.failures == 1:
+            self._log.exception("%s turn failed; retrying in %.2f s", self.task_name, delay)
+        else:
+            self._log.warning("%s turn failed again (%d in a row): %s: %s; retrying in %.2f s", self.task_name,
+                              self.failures, type(exc).__name__, exc, delay)
+        return delay
+
+    def _recovered(self) -> None:
+        if self.failures:
+            self._log.warning("%s recovered after %d failed turns", self.task_name, self.failures)
+            self.failures = 0
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self.run(), name=self.task_name)

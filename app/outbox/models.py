@@ -44,3 +44,13 @@ class OutboxCursor(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class OutboxEpoch(Base):
+    """This outbox's history, named: one row. `ruche restore` gives the restored database a new one, since its
+    activity ids start again below those the clients saw; a socket reconnecting with another epoch reloads."""
+
+    __tablename__ = "outbox_epoch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(32))

@@ -49,29 +49,51 @@ async def find(session: AsyncSession, user_id: int, key: str) -> IdempotencyKey 
 async def claim(session: AsyncSession, user_id: int, key: str, request_hash: str) -> IdempotencyKey | None:
     """Insert the key row; None when claimed, else the row of the request that got there first.
 
-    `INSERT ... ON CONFLICT DO NOTHING` rather than a savepoint: on SQLite (pysqlite) releasing a savepoint that
-    opened the transaction commits it, which would publish the key before its post."""
+    `INSERT ... ON CONFLICT` rather than a savepoint: on SQLite (pysqlite) releasing a savepoint that opened the
+    transaction commits it, which would publish the key before its post. An expired row of the same key is taken
+    over by the same statement (`DO UPDATE ... WHERE` expired), so a key comes back after 24 h.
+
+    409 means only "the first request with this key is still in flight": on PostgreSQL, our INSERT waited for the
+    key row of another open transaction past the lock timeout (the only lock it can wait for is that row's). Any
+    other database error, and SQLite's "database is locked" (whoever holds the file's write lock), goes the
+    unavailable path (503, Retry-After): a client that trusts a 409 stops retrying, and its post would be lost."""
+    now = utcnow()
+    await session.execute(
+        delete(IdempotencyKey).where(
+            IdempotencyKey.user_id == user_id, IdempotencyKey.key != key, IdempotencyKey.created_at <= now - KEY_LIFETIME
+        )
+    )
+    postgres = session.get_bind().dialect.name == "postgresql"
+    insert = postgresql.insert if postgres else sqlite.insert
+    fresh = {"request_hash": request_hash, "post_id": None, "created_at": now}
+    statement = insert(IdempotencyKey).values(user_id=user_id, key=key, **fresh).on_conflict_do_update(
+        index_elements=[IdempotencyKey.user_id, IdempotencyKey.key], set_=fresh,
+        where=IdempotencyKey.created_at <= now - KEY_LIFETIME,
+    ).returning(IdempotencyKey.key)
     try:
-        await session.execute(
-            delete(IdempotencyKey).where(
-                IdempotencyKey.user_id == user_id, IdempotencyKey.created_at <= utcnow() - KEY_LIFETIME
-            )
-        )
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        claimed = await session.scalar(
-            insert(IdempotencyKey)
-            .values(user_id=user_id, key=key, request_hash=request_hash, post_id=None, created_at=utcnow())
-            .on_conflict_do_nothing()
-            .returning(IdempotencyKey.key)
-        )
-    except DBAPIError as exc:  # lock timeout (PostgreSQL) or busy timeout (SQLite): the first is still in flight
-        raise Conflict("A request with this Idempotency-Key is in progress") from exc
+        claimed = await session.scalar(statement)
+    except DBAPIError as exc:
+        if postgres and _sqlstate(exc) == LOCK_NOT_AVAILABLE:
+            raise Conflict("A request with this Idempotency-Key is in progress") from exc
+        raise
     if claimed is not None:
         return None
     existing = await find(session, user_id, key)
     if existing is None or existing.post_id is None:
         raise Conflict("A request with this Idempotency-Key is in progress")
     return existing
+
+
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_timeout
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        sqlstate = getattr(candidate, "sqlstate", None)
+        if isinstance(sqlstate, str):
+            return sqlstate
+    return None
 
 
 async def attach_post(session: AsyncSession, user_id: int, key: str, post_id: int) -> None:

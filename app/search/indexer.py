@@ -129,7 +129,11 @@ class Indexer(OutboxConsumer):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=tiered_merge)
+        try:
+            writer.commit(mergetype=tiered_merge)
+        except BaseException:
+            abandon(writer, ix)
+            raise
 
     async def rebuild(self) -> int:
         """Rebuild a new generation from the database, then swap it in; return the documents written."""
@@ -143,6 +147,29 @@ class Indexer(OutboxConsumer):
         if self.on_commit:
             self.on_commit()
         return count
+
+
+def abandon(writer: Any, ix: Index) -> None:
+    """After a failed commit (no space left on the device): give the write lock back and remove what the commit had
+    begun to write. Whoosh releases its lock only when a commit succeeds: otherwise every later batch failed with
+    LockError until a restart, and the half-written segment and merge files stayed behind, filling the disk again.
+    The documents are not lost: the indexer's position was not committed, so the batch is applied again."""
+    from whoosh.index import clean_files
+
+    for cleanup in (writer._close_segment, writer.pool.cleanup, writer._tempstorage.destroy):
+        try:
+            cleanup()
+        except Exception:  # best effort: the lock below is what matters
+            pass
+    try:
+        toc = ix._read_toc()  # the last committed table of contents: every file not in it is debris
+        clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+    except Exception:
+        log.warning("search index: could not remove the files of a failed commit yet")
+    finally:
+        if writer.writelock is not None:
+            writer.writelock.release()
+        writer.is_closed = True
 
 
 # Segment sizes (documents) merged together once MERGE_FANOUT of a tier exist; the rebuild's segments

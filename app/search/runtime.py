@@ -7,6 +7,7 @@ then, so a new owner takes over when the old one dies. With `off` the process ne
 
 import asyncio
 import fcntl
+import functools
 import logging
 import os
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any
 import anyio
 
 from app.outbox.read import gap_wait_for
+from app.search.health import search_health
 from app.search.index import IndexStore, SearcherPool
 from app.search.indexer import Indexer
 from app.search.queries import SEGMENT_COLUMNS, SegmentColumns
@@ -90,6 +92,7 @@ async def start(app: Any) -> None:
     runtime = SearchRuntime(store, SearcherPool(store, SEARCH_THREADS), anyio.CapacityLimiter(SEARCH_THREADS),
                             app.state.runtime.caches.get(SEGMENT_COLUMNS))
     app.state.runtime.search = runtime  # the people directory reaches it through the runtime, without the app
+    app.state.runtime.health_checks["search"] = functools.partial(search_health, app.state.runtime)
     if settings.SEARCH_INDEXER == "off":
         return
     runtime.indexer = Indexer(store, app.state.runtime.sessionmaker, gap_wait_s=gap_wait_for(settings))
@@ -103,6 +106,7 @@ async def stop(app: Any) -> None:
     if runtime is None:
         return
     app.state.runtime.search = None
+    app.state.runtime.health_checks.pop("search", None)
     if runtime.wake in app.state.runtime.after_commit:
         app.state.runtime.after_commit.remove(runtime.wake)
     if runtime.task is not None:

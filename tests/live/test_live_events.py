@@ -1,6 +1,8 @@
 """What sockets receive: API-shaped objects, only what the member may see, replays with `since`."""
 
 import asyncio
+import functools
+import json
 
 from app.live.component import live_of
 from tests.live.wsclient import Closed
@@ -181,34 +183,68 @@ class TestReplay:
             await sock.nothing(0.3)
 
     async def test_since_ahead_of_this_process_sends_no_duplicates(self, app, ws, register, post):
+        """The client saw events through another worker whose relay is ahead of this one's."""
+        from app.outbox.consumer import OutboxConsumer
+        from app.outbox.read import last_activity_id
+
         a = await register()
-        await post(a, "x")
-        newest = live_of(app.state.runtime).relay.cursor.position + 100
-        async with ws(token=a.token, since=newest) as sock:
-            await sock.nothing(0.3)
+        relay = live_of(app.state.runtime).relay
+        await relay.stop()  # this process's relay falls behind
+        try:
+            await post(a, "x")
+            async with app.state.runtime.sessionmaker() as session:
+                newest = await last_activity_id(session)
+            assert newest > relay.cursor.position
+            async with ws(token=a.token, since=newest) as sock:
+                await OutboxConsumer.start(relay)  # it catches up from where it was: nothing is sent twice
+                relay.wake()
+                await sock.nothing(0.5)
+        finally:
+            if relay._task is None or relay._task.done():
+                await OutboxConsumer.start(relay)
+
+
+async def _burst(runtime, author_id, count):
+    """`count` posts and their activities committed at once, as a burst of publications would."""
+    from app.db import session_scope
+    from app.outbox.types import PostCreated
+    from app.outbox.write import emit
+    from app.posts.models import Post
+
+    async with session_scope(runtime.sessionmaker, runtime) as session:
+        made = []
+        for n in range(count):
+            p = Post(author_id=author_id, body=f"Rafale {n}", body_html=f"<p>Rafale {n}</p>")
+            session.add(p)
+            await session.flush()
+            emit(session, PostCreated(actor_id=author_id, post_id=p.id, group_id=None, kind="discussion",
+                                      mentions=()))
+            made.append(p.id)
+    return made
 
 
 class TestSlowClients:
-    async def test_full_queue_drops_only_that_client(self, app, register):
-        from app.live.hub import CLOSE_SLOW, Connection
+    async def test_a_full_queue_is_forgotten_not_dropped(self, app, register):
+        """Overflow: the queue is dropped from memory and the sender will catch up from the table (issue 27.7)."""
+        from app.live.hub import Connection
 
-        class Stuck:
+        class Quiet:
             async def send_text(self, text):
-                await asyncio.sleep(3600)
+                return None
 
         a = await register()
         from app.users.accounts import resolve_actor
 
-        hub = live_of(app.state.runtime).hub
         async with app.state.runtime.sessionmaker() as session:
             actor = await resolve_actor(app.state.runtime, session, a.token)
-        conn = Connection(Stuck(), actor, a.token, queue_size=100)  # type: ignore[arg-type]
+        conn = Connection(Quiet(), actor, a.token, queue_size=100)  # type: ignore[arg-type]
         for i in range(1, 101):
             conn.offer(i, "{}")
-        assert not conn.closed
+        assert not conn.overflowed and len(conn.items) == 100
         conn.offer(101, "{}")
-        assert conn.closed and conn.close_code == CLOSE_SLOW
-        assert hub.count(a.id) == 0
+        assert not conn.closed and conn.overflowed and not conn.items
+        conn.offer(102, "{}")
+        assert not conn.items and conn.last_id == 102
 
     async def test_send_timeout_closes(self, register, app):
         from app.live.hub import CLOSE_SLOW, Connection
@@ -225,6 +261,69 @@ class TestSlowClients:
         conn.offer(1, "{}")
         await asyncio.wait_for(conn.pump(0.1), 2)
         assert conn.close_code == CLOSE_SLOW
+
+    async def test_a_paused_client_during_a_burst_stays_connected_and_misses_nothing(self, app, register, settled):
+        """A 2-second pause while 300 events pass (three times the queue): the client catches up from the table
+        in order, nothing twice; another client is not disturbed; only a truly stuck one would be dropped."""
+        from app.live.hub import Connection
+        from app.live.replay import catch_up
+        from app.users.accounts import resolve_actor
+
+        class Pausable:
+            def __init__(self):
+                self.flowing = asyncio.Event()
+                self.flowing.set()
+                self.ids = []
+
+            async def send_text(self, text):
+                await self.flowing.wait()
+                event = json.loads(text)
+                if event.get("type") == "post.created":
+                    self.ids.append(event["post"]["id"])
+
+        a, b = await register(), await register()
+        runtime = app.state.runtime
+        live = live_of(runtime)
+        sockets, conns, pumps = [], [], []
+        for member in (a, b):
+            async with runtime.sessionmaker() as session:
+                actor = await resolve_actor(runtime, session, member.token)
+            socket = Pausable()
+            conn = Connection(socket, actor, member.token, queue_size=100)  # type: ignore[arg-type]
+            live.hub.register(conn)
+            pumps.append(asyncio.create_task(conn.pump(5, functools.partial(
+                catch_up, hub=live.hub, sessionmaker=runtime.sessionmaker, builder=live.builder, timeout=5))))
+            sockets.append(socket)
+            conns.append(conn)
+        try:
+            sockets[0].flowing.clear()  # the first client pauses for two seconds
+            paused_at = asyncio.get_running_loop().time()
+            made = await _burst(runtime, a.id, 300)
+            await settled()  # the relay dispatched all 300 while the client was paused
+            await asyncio.sleep(max(0.0, 2.0 - (asyncio.get_running_loop().time() - paused_at)))
+            sockets[0].flowing.set()
+            for _ in range(200):
+                if all(s.ids == made for s in sockets):
+                    break
+                await asyncio.sleep(0.05)
+            assert sockets[0].ids == made  # all, in order, once
+            assert sockets[1].ids == made
+            assert not any(c.closed for c in conns)
+        finally:
+            for conn in conns:
+                conn.kill(1000)
+                live.hub.unregister(conn)
+            await asyncio.gather(*pumps, return_exceptions=True)
+
+    async def test_a_small_queue_overflowing_through_the_socket_route_catches_up(self, ws, register, post, settled,
+                                                                                  settings_override):
+        settings_override(LIVE_SEND_QUEUE=3, POST_INTERVAL_S=0)
+        a, b = await register(), await register()
+        await settled()
+        async with ws(token=b.token) as sock:
+            made = [(await post(a, f"Billet {n}"))["id"] for n in range(40)]
+            events = await sock.events(40)
+        assert [e["post"]["id"] for e in events] == made
 
     async def test_server_shutdown_code_reaches_client(self, app, ws, register):
         a = await register()

@@ -19,9 +19,9 @@ class Closed(Exception):
 
 
 class ASGIWebSocket:
-    def __init__(self, app: Any, *, token: str | None = None, since: int | None = None,
+    def __init__(self, app: Any, *, token: str | None = None, since: int | None = None, epoch: str | None = None,
                  headers: dict[str, str] | None = None, cookie: str | None = None) -> None:
-        query = {k: v for k, v in (("token", token), ("since", since)) if v is not None}
+        query = {k: v for k, v in (("token", token), ("since", since), ("epoch", epoch)) if v is not None}
         raw_headers = [(b"host", b"testserver")]
         for name, value in (headers or {}).items():
             raw_headers.append((name.lower().encode(), value.encode()))

@@ -388,8 +388,73 @@ class TestIdempotencyInFlight:
         first, _ = await self.first_in_flight(app, mia, "stuck")
         try:
             r = await client.post(POSTS, json={"body": "In flight"}, headers={**mia.headers, "Idempotency-Key": "stuck"})
-            assert r.status_code == 409  # after the lock (PostgreSQL) or busy (SQLite) timeout
+            if session.get_bind().dialect.name == "postgresql":
+                assert r.status_code == 409  # waited for the same key's row past the lock timeout: really in flight
+            else:  # SQLite's busy timeout says only that someone holds the write lock: retry later, never a 409
+                assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
         finally:
             await first.rollback()
             await first.close()
         assert await post_count(session) == 0
+
+
+class TestIdempotencyNoFalseConflict:
+    """409 promises "the first request with this key is in flight": a client that trusts it gives up. Any other
+    failure while claiming a brand-new key must be a 503 the client retries (issue 27, point 3)."""
+
+    async def test_a_database_error_while_claiming_is_503_and_the_retry_posts_once(
+            self, app: Any, client: httpx.AsyncClient, mia: Any, session: Any) -> None:
+        from sqlalchemy import event
+        from sqlalchemy.exc import OperationalError
+
+        engine = app.state.runtime.engine.sync_engine
+        failures = {"left": 1}
+
+        def locked_once(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if failures["left"] and statement.lstrip().upper().startswith("INSERT INTO IDEMPOTENCY_KEYS"):
+                failures["left"] -= 1
+                raise OperationalError(statement, {}, Exception("database is locked"))
+
+        event.listen(engine, "before_cursor_execute", locked_once)
+        try:
+            headers = {**mia.headers, "Idempotency-Key": "brand-new"}
+            r = await client.post(POSTS, json={"body": "Kept"}, headers=headers)
+            assert r.status_code == 503, r.text
+            assert int(r.headers["Retry-After"]) > 0
+            retry = await client.post(POSTS, json={"body": "Kept"}, headers=headers)
+            assert retry.status_code == 201, retry.text
+        finally:
+            event.remove(engine, "before_cursor_execute", locked_once)
+        assert await post_count(session) == 1
+
+    async def test_concurrent_new_keys_never_get_409(self, client: httpx.AsyncClient, mia: Any, anna: Any,
+                                                    session: Any) -> None:
+        requests = [client.post(POSTS, json={"body": f"Post {i}"},
+                                headers={**member.headers, "Idempotency-Key": f"new-{i}"})
+                    for i in range(12) for member in (mia, anna)]
+        statuses = [r.status_code for r in await asyncio.gather(*requests)]
+        assert 409 not in statuses, statuses
+        assert set(statuses) <= {201, 503}, statuses
+        assert await post_count(session) == statuses.count(201)
+
+    async def test_a_lock_on_another_key_is_not_a_conflict(self, app: Any, client: httpx.AsyncClient, mia: Any,
+                                                           session: Any) -> None:
+        """PostgreSQL: the member's expired keys are cleaned when they post; one locked by another transaction
+        makes that cleanup wait past the lock timeout. That is not "this key is in flight"."""
+        from app.posts.models import IdempotencyKey
+
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("row locks: PostgreSQL")
+        session.add(IdempotencyKey(user_id=mia.id, key="old-one", request_hash="x" * 64, post_id=None,
+                                   created_at=utcnow().replace(year=2000)))
+        await session.commit()
+        holder = app.state.runtime.sessionmaker()
+        try:
+            await holder.execute(select(IdempotencyKey).where(IdempotencyKey.key == "old-one").with_for_update())
+            r = await client.post(POSTS, json={"body": "Fresh"}, headers={**mia.headers, "Idempotency-Key": "fresh"})
+            assert r.status_code == 503, r.text
+        finally:
+            await holder.rollback()
+            await holder.close()
+        r = await client.post(POSTS, json={"body": "Fresh"}, headers={**mia.headers, "Idempotency-Key": "fresh"})
+        assert r.status_code == 201, r.text

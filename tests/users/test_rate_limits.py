@@ -97,10 +97,32 @@ class TestRedisLimiter:
         wait = await limiter.hit(key, 2, 30)
         assert wait is not None and 0 < wait <= 30
         assert await other_worker.peek(key, 2, 30) is not None
-        assert 0 < await limiter._redis.ttl(f"ruche:rl:{key}") <= 30
+        assert 0 < await limiter._redis.ttl(f"ruche:rl:{key}") <= 30  # the default prefix
         await other_worker.reset(key)
         assert await limiter.hit(key, 2, 30) is None
         await other_worker._redis.aclose()
+
+    async def test_every_key_carries_the_networks_prefix(self, limiter: Any) -> None:
+        """Two networks on one Redis (RUCHE_REDIS_PREFIX differs) never share a counter."""
+        import uuid
+
+        from app.config import Settings
+        from app.ratelimit import RedisLimiter, make_limiter
+
+        first, second = f"net-{uuid.uuid4().hex}", f"net-{uuid.uuid4().hex}"
+        one = make_limiter(Settings(REDIS_URL=REDIS_URL, REDIS_PREFIX=first, RATE_LIMITS="on"))
+        two = make_limiter(Settings(REDIS_URL=REDIS_URL, REDIS_PREFIX=second, RATE_LIMITS="on"))
+        assert isinstance(one, RedisLimiter) and isinstance(two, RedisLimiter)
+        try:
+            assert await one.hit("login:ip:127.0.0.1", 1, 30) is None
+            assert await one.hit("login:ip:127.0.0.1", 1, 30) is not None
+            assert await two.hit("login:ip:127.0.0.1", 1, 30) is None  # the other network's own counter
+            keys = sorted(k.decode() for k in await limiter._redis.keys("net-*"))
+            assert keys == sorted([f"{first}:rl:login:ip:127.0.0.1", f"{second}:rl:login:ip:127.0.0.1"])
+        finally:
+            await one._redis.delete(*[f"{p}:rl:login:ip:127.0.0.1" for p in (first, second)])
+            await one._redis.aclose()
+            await two._redis.aclose()
 
     async def test_falls_back_to_process_counters_when_redis_is_down(self) -> None:
         from app.ratelimit import RedisLimiter

@@ -1,5 +1,6 @@
 // Live updates over the websocket /api/v1/live (cookie auth; config in #live-config data- attributes).
-// - Reconnects with exponential backoff and replays with ?since=<last id> (kept in sessionStorage).
+// - Reconnects with exponential backoff and replays with ?since=<last id> (kept in sessionStorage) and the page's
+//   outbox epoch; a {"type": "reload"} answer (the database was restored: ids count anew) reloads the page.
 // - Feeds (#feed[data-feed="home"|"group:ID"|"member:ID"|"topic:NAME"]): for each new post the server is asked for
 //   its card in this feed (/fragments/posts/{id}?feed=..., 204 when the post is not in it: the server's feed rule
 //   decides, never this script); accepted cards wait under a "N new posts" bar (aria-live polite) and a click
@@ -35,14 +36,20 @@
 
   function connect() {
     var since = lastId();
+    var epoch = config.dataset.epoch;
     var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + config.dataset.liveUrl +
-      (since ? "?since=" + since : "");
+      (since ? "?since=" + since + (epoch ? "&epoch=" + encodeURIComponent(epoch) : "") : "");
     socket = new WebSocket(url);
     socket.onopen = function () { delay = MIN_DELAY; };
     socket.onmessage = function (message) {
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
       if (!event || typeof event.type !== "string" || event.type === "ping" || event.type === "pong") return;
+      if (event.type === "reload") { // our position counts in another history (a restored database): start afresh
+        sessionStorage.removeItem(STORE);
+        location.reload();
+        return;
+      }
       remember(event.id);
       handle(event);
       document.dispatchEvent(new CustomEvent("ruche:live", { detail: event }));
