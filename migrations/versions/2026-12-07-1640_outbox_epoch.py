@@ -4,7 +4,7 @@ A restored database's activity ids start again below those clients saw; `ruche r
 socket reconnecting from another epoch is told to reload (app/outbox/epoch.py).
 
 Revision ID: 4e7a9c2b1d05
-Revises: 7c1d2e4f6a80
+Revises: 353c488b391c
 Create Date: 2026-12-07 16:40:00.000000+00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '4e7a9c2b1d05'
-down_revision: str | None = '7c1d2e4f6a80'
+down_revision: str | None = '353c488b391c'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
