@@ -1,0 +1,4 @@
+"""placeholder"""
+from fastapi import APIRouter
+
+pages = APIRouter(tags=["pages"], include_in_schema=False)
