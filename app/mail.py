@@ -56,12 +56,60 @@ def deliver(settings: Settings, message: EmailMessage) -> None:
         text = body.get_content() if body is not None else ""
         log.info("email to %s: %s\n%s", message["To"], message["Subject"], text)
         return
-    with smtplib.SMTP(settings.SMTP_HOST, settings.SMTP_PORT, timeout=SMTP_TIMEOUT_S) as smtp:
+    with _connect(settings) as smtp:
+        smtp.send_message(message)
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    assert settings.SMTP_HOST
+    smtp = smtplib.SMTP(settings.SMTP_HOST, settings.SMTP_PORT, timeout=SMTP_TIMEOUT_S)
+    try:
         if settings.SMTP_STARTTLS:
             smtp.starttls()
         if settings.SMTP_USER and settings.SMTP_PASSWORD:
             smtp.login(settings.SMTP_USER, settings.SMTP_PASSWORD.get_secret_value())
-        smtp.send_message(message)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def deliver_many(settings: Settings, messages: list[EmailMessage],
+                 attempts: int = SEND_ATTEMPTS) -> list[OSError | None]:
+    """Blocking: several messages over one SMTP session (an import's invitations), reconnecting after a failure;
+    returns each message's error, or None when it left."""
+    if not settings.SMTP_HOST:
+        for message in messages:
+            deliver(settings, message)
+        return [None] * len(messages)
+    results: list[OSError | None] = []
+    smtp: smtplib.SMTP | None = None
+    try:
+        for message in messages:
+            for attempt in range(1, attempts + 1):
+                try:
+                    smtp = smtp or _connect(settings)
+                    smtp.send_message(message)
+                    results.append(None)
+                    break
+                except OSError as exc:  # smtplib's errors are OSErrors too
+                    _close(smtp)
+                    smtp = None
+                    if attempt == attempts or not _transient(exc):
+                        results.append(exc)
+                        break
+                    time.sleep(RETRY_PAUSE_S * attempt)
+    finally:
+        _close(smtp)
+    return results
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except OSError:
+            smtp.close()
 
 
 def deliver_with_retries(settings: Settings, message: EmailMessage, attempts: int = SEND_ATTEMPTS) -> None:
@@ -88,3 +136,8 @@ def _transient(exc: OSError) -> bool:
 async def send(settings: Settings, message: EmailMessage, attempts: int = 1) -> None:
     """Send off the event loop; raises `OSError` or `smtplib.SMTPException` when it could not."""
     await anyio.to_thread.run_sync(deliver_with_retries, settings, message, attempts)
+
+
+async def send_many(settings: Settings, messages: list[EmailMessage]) -> list[OSError | None]:
+    """`deliver_many` off the event loop."""
+    return await anyio.to_thread.run_sync(deliver_many, settings, messages)

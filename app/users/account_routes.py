@@ -70,7 +70,7 @@ async def import_users(
     dry_run: Annotated[bool, Query()] = False,
 ) -> ImportResult:
     """The body is the CSV file itself (`Content-Type: text/csv`); see `app.users.imports` for its format."""
-    permissions.require(actor.is_admin, "Only administrators can import members")  # before reading the file
+    permissions.require(actor.is_admin, "Only administrators can manage accounts")  # before reading the file
     rows, errors = imports.parse(await request.body(), runtime.settings.IMPORT_MAX_LINES)
     base = resets.link_base(runtime.settings, str(request.base_url))
     report, mails = await imports.run_import(session, runtime, actor, rows, errors, dry_run=dry_run, base=base,
@@ -84,7 +84,7 @@ def import_result(report: imports.Report) -> ImportResult:
     return ImportResult(
         dry_run=report.dry_run, created=len(report.created), updated=len(report.updated),
         unchanged=len(report.unchanged),
-        errors=[ImportError_(line=line, detail=detail) for line, detail in report.errors],
+        errors=[ImportError_(line=line, detail=str(problem)) for line, problem in report.errors],
         lines=[ImportLine(line=line, email=email, display_name=name, action=action)  # type: ignore[arg-type]
                for line, email, name, action in report.lines()],
     )

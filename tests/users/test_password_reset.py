@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from app.users import resets
 from app.users.password_tokens import PasswordToken
-from tests.smtp_server import mailbox  # noqa: F401
 from tests.users.conftest import PASSWORD, bearer
 
 NEW_PASSWORD = "a brand new sentence"
