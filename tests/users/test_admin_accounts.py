@@ -1,5 +1,6 @@
 """POST /api/v1/admin/users (an account and its invitation) and POST /api/v1/admin/users/import (CSV)."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -73,23 +74,25 @@ class TestCreate:
             assert (await client.post(CREATE, json=body, headers=admin.headers)).status_code == 422, body
 
     async def test_no_email_when_the_transaction_rolls_back(self, app, client, admin, mailbox, monkeypatch):
-        from app.users import invitations
+        """The account and its invitation are written, then the request fails before its commit: no e-mail."""
+        from app.users import account_routes
 
-        async def failing_invite(*args, **kwargs):
-            raise RuntimeError("the database went away after the insert")
+        async def failing_profile(*args, **kwargs):
+            raise RuntimeError("failed after the service, before the commit")
 
-        monkeypatch.setattr(invitations.resets, "invite", failing_invite)
-        transport_client = client
+        monkeypatch.setattr(account_routes.users_service, "profile", failing_profile)
         try:
-            await transport_client.post(CREATE, json={"email": "z@example.com", "display_name": "Z"},
-                                        headers=admin.headers)
+            r = await client.post(CREATE, json={"email": "z@example.com", "display_name": "Zed Rollback"},
+                                  headers=admin.headers)
+            assert r.status_code == 500
         except RuntimeError:
-            pass  # the ASGI transport re-raises the server's error
+            pass  # the ASGI transport may re-raise the server's error
         monkeypatch.undo()
         await client.post(CREATE, json={"email": "y@example.com", "display_name": "Y"}, headers=admin.headers)
         await mailbox.wait(1)
+        await asyncio.sleep(0.2)
         assert [m["To"] for m in mailbox.messages] == ["y@example.com"]
-        r = await client.get("/api/v1/users", params={"q": "z@example"}, headers=admin.headers)
+        r = await client.get("/api/v1/users", params={"q": "Rollback"}, headers=admin.headers)
         assert r.json()["items"] == []
 
 
