@@ -29,7 +29,6 @@ def build(settings: Settings, to: str, subject: str, text: str, html_body: str |
     message["From"] = settings.SMTP_FROM
     message["To"] = to
     message["Subject"] = subject
-    message["Content-Language"] = lang
     message["Message-ID"] = make_msgid(domain=settings.SMTP_FROM.rpartition("@")[2] or "localhost")
     message.set_content(text)
     if html_body is not None:
@@ -38,6 +37,7 @@ def build(settings: Settings, to: str, subject: str, text: str, html_body: str |
             f"<title>{html.escape(subject)}</title></head><body>{html_body}</body></html>",
             subtype="html",
         )
+    message["Content-Language"] = lang  # after the parts: setting the content clears the Content-* headers
     return message
 
 
@@ -99,6 +99,11 @@ def deliver_many(settings: Settings, messages: list[EmailMessage],
                         results.append(exc)
                         break
                     time.sleep(RETRY_PAUSE_S * attempt)
+            error = results[-1]
+            if error is not None and not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+                # The server stayed out of reach: the other messages would only wait as long to fail the same way.
+                results += [error] * (len(messages) - len(results))
+                break
     finally:
         _close(smtp)
     return results
