@@ -175,6 +175,34 @@ def admin_create(
     typer.echo(f"admin created: id {user_id}")
 
 
+@admin_cli.command("import")
+def admin_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV file: email,display_name,"
+                                                                          "department,title,location,skills")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="report what would change, write nothing")] = False,
+    language: Annotated[str, typer.Option(help="language of the invitation e-mails: en or fr")] = "en",
+) -> None:
+    """Import members from a CSV file: create (and invite) new addresses, update known ones."""
+    from app import migrate
+    from app.users.admin import import_file
+
+    settings = get_settings()
+    migrate.upgrade(settings.database_url)
+    try:
+        report = asyncio.run(import_file(settings, file.read_bytes(), dry_run=dry_run, lang=language,
+                                         stream=sys.stderr))
+    except Exception as exc:  # an unreadable file, no admin yet: the reason, not a traceback
+        typer.echo(f"error: {getattr(exc, 'detail', exc)}", err=True)
+        raise typer.Exit(1) from exc
+    verb = "would be" if dry_run else "were"
+    typer.echo(f"{len(report.created)} accounts {verb} created, {len(report.updated)} updated, "
+               f"{len(report.unchanged)} unchanged, {len(report.errors)} lines refused")
+    for line, problem in report.errors:
+        typer.echo(f"line {line}: {problem}")
+    if report.errors:
+        raise typer.Exit(1)
+
+
 def add_feature_commands() -> None:
     """The commands each feature declares (app.features), added once."""
     from app.feature import load

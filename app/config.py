@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     API_RATE_PER_USER_PER_MIN: int = 200
     API_RATE_PER_IP_PER_MIN: int = 100
     POST_INTERVAL_S: int = 5
+    # "Forgot your password?": requests per typed address and per client address within the window (each one
+    # counts, whether or not the address has an account), then 429.
+    PASSWORD_RESET_PER_ADDRESS: int = 3
+    PASSWORD_RESET_PER_IP: int = 20
+    PASSWORD_RESET_WINDOW_S: int = 60 * 60
     DUPLICATE_POST_WINDOW_S: int = 5 * 60
 
     # Email (notifications); unset host: emails are printed to the log.
@@ -68,6 +73,12 @@ class Settings(BaseSettings):
     SMTP_PASSWORD: SecretStr | None = None
     SMTP_FROM: str = "ruche@localhost"
     SMTP_STARTTLS: bool = False
+
+    # Accounts made by admins: how long the links sent work (a reset link: 1 h), and the bounds of a CSV import
+    # (a request's body is also capped by MAX_JSON_BYTES; `ruche admin import` has no line limit).
+    PASSWORD_RESET_MINUTES: int = 60
+    INVITATION_DAYS: int = 7
+    IMPORT_MAX_LINES: int = 10_000
 
     # Live events (SECURITY.md websocket defaults); Redis channel names start with REDIS_PREFIX.
     REDIS_PREFIX: str = "ruche"

@@ -1,4 +1,4 @@
-"""Notification e-mails: SMTP when `RUCHE_SMTP_HOST` is set, else written to the log.
+"""Notification e-mails, sent through `app.mail` (SMTP when `RUCHE_SMTP_HOST` is set, else written to the log).
 
 Rows with `email_status='pending'` are claimed one by one (an UPDATE that only one process can win), sent
 from the notifier's background task in a worker thread, then marked `sent` or `failed`. The message names
@@ -6,13 +6,12 @@ who did what and links to the page: no excerpt of the content, so nothing privat
 """
 
 import logging
-import smtplib
 from email.message import EmailMessage
 from typing import Any
 
-import anyio
 from sqlalchemy import select, update
 
+from app import mail
 from app.config import Settings
 from app.db import session_scope
 from app.i18n import negotiate
@@ -46,31 +45,21 @@ FOOTER = {
 }
 
 
+LINKS = {
+    "en": {"open": "Open Ruche", "settings": "Choose which e-mails you receive"},
+    "fr": {"open": "Ouvrir Ruche", "settings": "Choisir les e-mails que vous recevez"},
+}
+
+
 def compose(settings: Settings, n: Notification, recipient: User, actor_name: str) -> EmailMessage:
     lang = negotiate(recipient.language, None)
     base = (settings.BASE_URL or "").rstrip("/")
-    message = EmailMessage()
-    message["From"] = settings.SMTP_FROM
-    message["To"] = recipient.email
-    message["Subject"] = SUBJECTS[lang][n.kind].format(actor=actor_name)
-    message.set_content(
-        SUBJECTS[lang][n.kind].format(actor=actor_name) + ".\n\n"
-        + FOOTER[lang].format(url=f"{base}/notifications/{n.id}/open", settings_url=base + "/notifications/settings")
-    )
-    return message
-
-
-def deliver(settings: Settings, message: EmailMessage) -> None:
-    """Blocking SMTP send (run in a thread)."""
-    if not settings.SMTP_HOST:
-        log.info("email to %s: %s\n%s", message["To"], message["Subject"], message.get_content())
-        return
-    with smtplib.SMTP(settings.SMTP_HOST, settings.SMTP_PORT, timeout=10) as smtp:
-        if settings.SMTP_STARTTLS:
-            smtp.starttls()
-        if settings.SMTP_USER and settings.SMTP_PASSWORD:
-            smtp.login(settings.SMTP_USER, settings.SMTP_PASSWORD.get_secret_value())
-        smtp.send_message(message)
+    subject = SUBJECTS[lang][n.kind].format(actor=actor_name)
+    url, settings_url = f"{base}/notifications/{n.id}/open", base + "/notifications/settings"
+    text = subject + ".\n\n" + FOOTER[lang].format(url=url, settings_url=settings_url)
+    footer_html = mail.paragraphs_html([], settings_url, LINKS[lang]["settings"])
+    html_body = mail.paragraphs_html([subject + "."], url, LINKS[lang]["open"]) + "\n" + footer_html
+    return mail.build(settings, recipient.email, subject, text, html_body, lang=lang)
 
 
 async def send_pending(app: Any) -> int:
@@ -98,9 +87,9 @@ async def send_pending(app: Any) -> int:
             message = compose(settings, notification, recipient, actor.display_name if actor else "Ruche")
         status = "sent"
         try:
-            await anyio.to_thread.run_sync(deliver, settings, message)
+            await mail.send(settings, message)
             sent += 1
-        except (OSError, smtplib.SMTPException) as exc:
+        except OSError as exc:  # smtplib's errors included
             log.warning("notification e-mail %s failed: %s", notification_id, exc)
             status = "failed"
         async with session_scope(app.state.runtime.sessionmaker) as session:

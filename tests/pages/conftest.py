@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.smtp_server import mailbox  # noqa: F401  (a real SMTP server: e-mails of accounts)
+
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

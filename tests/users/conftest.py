@@ -5,6 +5,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.smtp_server import mailbox  # noqa: F401  (a real SMTP server: e-mails of accounts)
+
 PASSWORD = "correct horse battery"  # the password tests/conftest.py registers members with
 Member = Any
 
