@@ -82,7 +82,7 @@ def test_ruche_serve_indexes_new_posts_from_its_writer_process(tmp_path: Path) -
                                headers=headers).status_code == 201
 
             def found() -> bool:
-                time.sleep(0.4)  # 30 searches a minute per member: polling faster would be answered 429
+                time.sleep(1.4)  # 30 searches a minute per member: polling faster would be answered 429
                 r = client.get("/api/v1/search", params={"q": "parapluies"}, headers=headers)
                 return r.status_code == 200 and bool(r.json()["items"])
 
