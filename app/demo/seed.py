@@ -282,6 +282,9 @@ async def _comment(
     for reactor in community.rng.sample(readers, min(comment.reactions, len(readers))):
         await reactions_service.set_comment_reaction(session, await community.actor(session, reactor), created.id, "like")
         community.counts["reactions"] += 1
+    # Their activities too: the notifications they cause carry their time, not the seeding's.
+    liked = min(when + timedelta(minutes=community.rng.randint(5, 600)), now - timedelta(minutes=1))
+    await _backdate(session, liked, Activity.comment_id == created.id, Activity.type == ReactionChanged.type)
     for reply in comment.replies:
         when = await _comment(session, community, spec, post, reply, created.id, when, now)
     return when
