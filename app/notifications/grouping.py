@@ -24,16 +24,24 @@ def target(n: Notification) -> Target:
             n.group_id if n.post_id is None else None)
 
 
-def group(rows: Sequence[Notification], zone: tzinfo) -> list[list[Notification]]:
-    """Rows (newest first) in entries, each entry newest first, entries in the order of their newest row."""
+def first_entries(rows: Sequence[Notification], zone: tzinfo, limit: int) -> tuple[list[list[Notification]], int]:
+    """The first `limit` entries of rows (newest first), and how many rows they used: the rows before the one that
+    would start entry `limit + 1`, so the next page starts right after them and no row shows twice or never."""
     entries: dict[tuple[Any, ...], list[Notification]] = {}
+    used = 0
     for n in rows:
-        if n.read_at is None:
-            key: tuple[Any, ...] = (*target(n), "unread")
-        else:
-            key = (*target(n), "read", n.created_at.replace(tzinfo=n.created_at.tzinfo or UTC).astimezone(zone).date())
+        key = _key(n, zone)
+        if key not in entries and len(entries) == limit:
+            break
         entries.setdefault(key, []).append(n)
-    return list(entries.values())
+        used += 1
+    return list(entries.values()), used
+
+
+def _key(n: Notification, zone: tzinfo) -> tuple[Any, ...]:
+    if n.read_at is None:
+        return (*target(n), "unread")
+    return (*target(n), "read", n.created_at.replace(tzinfo=n.created_at.tzinfo or UTC).astimezone(zone).date())
 
 
 def _equal(column: Any, value: int | None) -> ColumnElement[bool]:

@@ -26,6 +26,10 @@ from app.users import service as users_service
 from app.users.schemas import UserSummary
 
 MAX_ACTORS = 3  # named in an entry; the others are counted
+# A page reads up to this many rows per entry it may show, so that twenty reactions to a post are one entry even in
+# the bell's ten; bounded, since a member may have thousands of notifications.
+WINDOW_PER_ENTRY = 10
+MAX_WINDOW = 500
 
 
 def _still_visible(actor: Actor) -> ColumnElement[bool]:
@@ -54,12 +58,14 @@ async def list_notifications(
     elif before is not None:
         stmt = stmt.where(Notification.id < before)
     order = (Notification.created_at.desc(), Notification.id.desc())
-    rows = list(await session.scalars(stmt.order_by(*order).limit(limit + 1)))
+    window = min(limit * WINDOW_PER_ENTRY, MAX_WINDOW)
+    rows = list(await session.scalars(stmt.order_by(*order).limit(window + 1)))
+    entries, used = grouping.first_entries(rows[:window], zone, limit)
     next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
+    if used < len(rows):
+        last = rows[used - 1]
         next_cursor = encode_cursor({"t": _micros(last.created_at), "i": last.id})
-    return await entry_views(session, actor, grouping.group(rows[:limit], zone)), next_cursor
+    return await entry_views(session, actor, entries), next_cursor
 
 
 def _micros(moment: datetime) -> int:
