@@ -305,6 +305,8 @@ async def _react_to_post(
 
 
 async def _backdate(session: AsyncSession, when: datetime, *where: object) -> None:
+    # Activities still pending in the session (a reaction's) must be rows before the UPDATE, or they keep "now".
+    await session.flush()
     await session.execute(update(Activity).where(*where).values(created_at=when))  # type: ignore[arg-type]
 
 
