@@ -18,6 +18,7 @@ from app.search.highlight import plain_title
 
 SUBJECT_CHARS = 60
 _SPACES = re.compile(r"\s+")
+_LEADING_HEADING = re.compile(r"\s*<h[1-6][^>]*>(.*?)</h[1-6]>", re.DOTALL)
 _BLOCKS = {"p", "br", "li", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
            "div", "hr"}
 _SKIPPED = {"script", "style"}  # the sanitizer removes them already; their text is never words of the post
@@ -49,9 +50,11 @@ class _Text(HTMLParser):
 
 
 def plain_words(body_html: str, width: int = SUBJECT_CHARS) -> str:
-    """The first words of a post as plain text (Markdown rendered then stripped: no `**`, `#` or tags left)."""
+    """The first words of a post as plain text (Markdown rendered then stripped: no `**`, `#` or tags left); a
+    heading that opens the post stands alone, as its title."""
+    heading = _LEADING_HEADING.match(body_html)
     parser = _Text()
-    parser.feed(body_html[:20_000])
+    parser.feed(heading.group(1) if heading else body_html[:20_000])
     parser.close()
     text = _SPACES.sub(" ", html.unescape("".join(parser.parts))).strip()
     return plain_title(text, width)
