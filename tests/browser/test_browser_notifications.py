@@ -83,4 +83,16 @@ async def test_grouped_notifications_in_french(live_server, new_page, screenshot
     await page.wait_for_url(f"**/posts/{linkedin}")
     await expect(page.locator("[data-unread-count]")).to_have_text("2")
     assert "2 notifications non lues" in (await page.locator("#notif-button").get_attribute("aria-label"))
+
+    # Live: a reaction to another post is a new entry (the bell says 3); a second one joins it (still 3).
+    await page.wait_for_timeout(800)  # the socket connects after the page's scripts run
+    async with httpx.AsyncClient(base_url=live_server, timeout=20) as api:
+        for _, headers in members[:2]:
+            r = await api.put(f"/api/v1/posts/{launch}/reaction", json={"kind": "like"}, headers=headers)
+            assert r.status_code == 200
+        await _entries_ready(api, author, [20, 2, 1, 2])
+    await expect(page.locator("[data-unread-count]")).to_have_text("3")
+    await page.locator("#notif-button").click()
+    await page.locator("[data-notif-list]").get_by_text("Membre 01 et 1 autre ont réagi à").wait_for()
+    assert await page.locator("[data-unread-count]").text_content() == "3"
     assert page.console_errors == [] and page.failed_resources == []
