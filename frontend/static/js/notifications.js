@@ -45,7 +45,7 @@
   function loadLatest() {
     return fetch("/notifications/latest", { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (r) {
-        if (!r.ok) throw new Error(String(r.status));
+        if (!r.ok || r.redirected) throw new Error(String(r.status));  // signed out: the sign-in page is no list
         return r.text();
       })
       .then(function (html) { list.innerHTML = html; })  // the server's escaped fragment, same origin
