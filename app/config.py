@@ -13,6 +13,7 @@ from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.package_data import frontend_dir
+from app.timezones import valid_time_zone
 
 # The repository checkout: only for the developer tools that edit it (app/i18n_tools.py) and tests. What the running
 # application reads ships in the package (app/package_data.py).
@@ -45,6 +46,8 @@ class Settings(BaseSettings):
     # `ruche serve` on SIGTERM/SIGINT: how long in-flight requests get to finish (SECURITY.md; uvicorn's own
     # default is to wait forever). Keep the orchestrator's kill delay above it (Kubernetes: 30 s, Compose: 10 s).
     SHUTDOWN_TIMEOUT_S: int = 30
+    # Members who have not chosen a time zone see times in this one (an IANA name).
+    DEFAULT_TIME_ZONE: str = "Europe/Paris"
 
     # Argon2id parameters (OWASP); tests may lower them to keep the suite fast.
     ARGON2_MEMORY_KIB: int = 19456
@@ -99,6 +102,11 @@ class Settings(BaseSettings):
     # Observability (app/observability): GET /metrics exists only with a token; log lines as text or JSON objects.
     METRICS_TOKEN: SecretStr | None = None
     LOG_FORMAT: Literal["text", "json"] = "text"
+
+    @field_validator("DEFAULT_TIME_ZONE")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        return valid_time_zone(value)
 
     @field_validator("ALLOWED_EMAIL_DOMAINS", "TRUSTED_PROXIES", mode="before")
     @classmethod

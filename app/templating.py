@@ -48,9 +48,10 @@ def environment(frontend_dir: Path) -> Environment:
         return text % variables if variables else text
 
     def _ngettext(singular: str, plural: str, n: int, **variables: Any) -> str:
+        # Jinja's newstyle wrapper calls this with the count only and formats the result with the template's
+        # variables itself: formatting here too would fail on any placeholder but %(num)s.
         text = _catalog().ngettext(singular, plural, n)
-        variables.setdefault("num", n)
-        return text % variables
+        return text % {"num": n, **variables} if variables else text
 
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _gettext

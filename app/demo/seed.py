@@ -282,6 +282,9 @@ async def _comment(
     for reactor in community.rng.sample(readers, min(comment.reactions, len(readers))):
         await reactions_service.set_comment_reaction(session, await community.actor(session, reactor), created.id, "like")
         community.counts["reactions"] += 1
+    # Their activities too: the notifications they cause carry their time, not the seeding's.
+    liked = min(when + timedelta(minutes=community.rng.randint(5, 600)), now - timedelta(minutes=1))
+    await _backdate(session, liked, Activity.comment_id == created.id, Activity.type == ReactionChanged.type)
     for reply in comment.replies:
         when = await _comment(session, community, spec, post, reply, created.id, when, now)
     return when
@@ -302,6 +305,8 @@ async def _react_to_post(
 
 
 async def _backdate(session: AsyncSession, when: datetime, *where: object) -> None:
+    # Activities still pending in the session (a reaction's) must be rows before the UPDATE, or they keep "now".
+    await session.flush()
     await session.execute(update(Activity).where(*where).values(created_at=when))  # type: ignore[arg-type]
 
 

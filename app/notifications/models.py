@@ -19,6 +19,7 @@ class Notification(Base):
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id"),
         Index("ix_notifications_user_id_id", "user_id", "id"),
+        Index("ix_notifications_user_id_created_at_id", "user_id", "created_at", "id"),  # the list, newest first
         Index("ix_notifications_email_status", "email_status"),
     )
 
@@ -30,6 +31,7 @@ class Notification(Base):
     post_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
     comment_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
     group_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
+    # The time of what it tells (its activity's), not of the notifier's turn: a backdated reaction is that old.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     email_status: Mapped[str | None] = mapped_column(String(10), nullable=True)  # pending, sending, sent, failed

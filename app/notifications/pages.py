@@ -1,6 +1,7 @@
 """Notification pages: the list, following a notification, marking read, and the delivery settings form."""
 
-from typing import Annotated
+from datetime import UTC, datetime, tzinfo
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -8,27 +9,48 @@ from pydantic import ValidationError
 
 from app.csrf import CsrfProtected
 from app.db import SessionDep
-from app.deps import Cursor, Id
+from app.deps import Cursor, Id, SettingsDep
 from app.errors import Invalid
-from app.notifications import service
+from app.i18n import current_locale
+from app.notifications import service, times
 from app.notifications.models import KINDS
-from app.notifications.schemas import NotificationSettings
+from app.notifications.schemas import NotificationRead, NotificationSettings
+from app.posts.cards import labels as time_labels
 from app.templating import render
 from app.web.common import N_, PageActor, form_text, redirect
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 30
+BELL_SIZE = 10
 
 
 @pages.get("/notifications")
 async def list_page(
-    request: Request, actor: PageActor, session: SessionDep, cursor: Cursor = None,
+    request: Request, actor: PageActor, session: SessionDep, settings: SettingsDep, cursor: Cursor = None,
     unread: Annotated[bool, Query()] = False,
 ) -> Response:
-    items, next_cursor = await service.list_notifications(session, actor, unread=unread, cursor=cursor,
+    zone = await service.member_zone(session, settings, actor)
+    items, next_cursor = await service.list_notifications(session, actor, zone=zone, unread=unread, cursor=cursor,
                                                           limit=PAGE_SIZE)
     next_url = f"/notifications?cursor={next_cursor}" + ("&unread=true" if unread else "") if next_cursor else None
-    return render(request, "notifications/list.html", {"items": items, "next_url": next_url, "unread": unread})
+    unread_entries = await service.unread_count(session, actor)
+    return render(request, "notifications/list.html", {
+        "items": _with_times(request, items, zone), "next_url": next_url, "unread": unread,
+        "unread_count": unread_entries,
+    })
+
+
+@pages.get("/notifications/latest")
+async def latest(request: Request, actor: PageActor, session: SessionDep, settings: SettingsDep) -> Response:
+    """The bell's dropdown: the latest unread entries as list items, the same sentences as the page."""
+    zone = await service.member_zone(session, settings, actor)
+    items, _ = await service.list_notifications(session, actor, zone=zone, unread=True, limit=BELL_SIZE)
+    return render(request, "notifications/_items.html", {"items": _with_times(request, items, zone)})
+
+
+def _with_times(request: Request, items: list[NotificationRead], zone: tzinfo) -> list[dict[str, Any]]:
+    labels, locale, now = time_labels(request), current_locale.get(), datetime.now(UTC)
+    return [{"n": n, "at": times.when(labels, n.created_at, now, zone, locale)} for n in items]
 
 
 @pages.get("/notifications/settings")
@@ -67,4 +89,4 @@ async def mark_read(request: Request, _csrf: CsrfProtected, actor: PageActor, se
 
 @pages.get("/notifications/{notification_id}/open")
 async def open_notification(notification_id: Id, actor: PageActor, session: SessionDep) -> Response:
-    return RedirectResponse(await service.target_path(session, actor, notification_id), status_code=303)
+    return RedirectResponse(await service.open_notification(session, actor, notification_id), status_code=303)

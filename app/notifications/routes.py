@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.db import SessionDep
-from app.deps import Cursor, Limit
+from app.deps import Cursor, Limit, SettingsDep
 from app.notifications import service
 from app.notifications.schemas import MarkRead, NotificationRead, NotificationSettings, UnreadCount
 from app.schemas import Page
@@ -16,10 +16,12 @@ router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
 @router.get("", response_model=Page[NotificationRead])
 async def list_notifications(
-    session: SessionDep, actor: CurrentActor, unread: Annotated[bool, Query()] = False,
+    session: SessionDep, actor: CurrentActor, settings: SettingsDep, unread: Annotated[bool, Query()] = False,
     cursor: Cursor = None, limit: Limit = 20,
 ) -> Page[NotificationRead]:
-    items, next_cursor = await service.list_notifications(session, actor, unread=unread, cursor=cursor, limit=limit)
+    zone = await service.member_zone(session, settings, actor)
+    items, next_cursor = await service.list_notifications(session, actor, zone=zone, unread=unread, cursor=cursor,
+                                                          limit=limit)
     return Page(items=items, next_cursor=next_cursor)
 
 

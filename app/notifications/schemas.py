@@ -19,6 +19,15 @@ class NotificationRead(BaseModel):
     group_id: int | None
     created_at: datetime
     read: bool
+    # Added for readable entries (API.md's fields above are unchanged). An entry stands for similar notifications
+    # (same kind and target, unread or read the same day): the fields above are its newest one's.
+    subject: str | None = Field(default=None, description="The post's title or first words, or the group's name; "
+                                "null when the member can no longer see it")
+    group_count: int = Field(default=1, description="How many notifications this entry stands for")
+    actor_count: int = Field(default=1, description="How many different members acted (actor is the latest)")
+    actors: list[UserSummary] = Field(default_factory=list, description="The latest actors, newest first (at most 3)")
+    grouped_ids: list[int] = Field(default_factory=list, description="Ids of the notifications of this entry; "
+                                   "marking the entry's id read marks them all")
 
 
 class MarkRead(BaseModel):

@@ -1,14 +1,18 @@
 """Notifications: listing, marking read, delivery settings, and creating them for an activity."""
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
+from app.config import Settings
 from app.db import utcnow
-from app.errors import NotFound
+from app.errors import Invalid, NotFound
 from app.groups import service as groups_service
+from app.notifications import grouping, subjects
 from app.notifications.models import DEFAULT_DELIVERY, KINDS, Notification, NotificationSetting
 from app.notifications.schemas import NotificationRead, NotificationSettings
 from app.outbox.models import Activity
@@ -18,6 +22,14 @@ from app.permissions import Actor
 from app.posts.models import Post
 from app.posts.views import user_summaries
 from app.schemas import cursor_int, decode_cursor, encode_cursor
+from app.users import service as users_service
+from app.users.schemas import UserSummary
+
+MAX_ACTORS = 3  # named in an entry; the others are counted
+# A page reads up to this many rows per entry it may show, so that twenty reactions to a post are one entry even in
+# the bell's ten; bounded, since a member may have thousands of notifications.
+WINDOW_PER_ENTRY = 10
+MAX_WINDOW = 500
 
 
 def _still_visible(actor: Actor) -> ColumnElement[bool]:
@@ -26,48 +38,116 @@ def _still_visible(actor: Actor) -> ColumnElement[bool]:
     return or_(Notification.post_id.is_(None), visible)
 
 
+async def member_zone(session: AsyncSession, settings: Settings, actor: Actor) -> ZoneInfo:
+    """The zone the member reads times in (grouping "the same day" and the labels depend on it)."""
+    return await users_service.time_zone_of(session, actor.user_id, settings.DEFAULT_TIME_ZONE)
+
+
 async def list_notifications(
-    session: AsyncSession, actor: Actor, *, unread: bool = False, cursor: str | None = None, limit: int = 20
+    session: AsyncSession, actor: Actor, *, zone: tzinfo = UTC, unread: bool = False, cursor: str | None = None,
+    limit: int = 20,
 ) -> tuple[list[NotificationRead], str | None]:
-    """Newest first, keyset-paged by id."""
+    """Newest first, keyset-paged by (time, id); similar notifications of the page grouped into one entry."""
     stmt = select(Notification).where(Notification.user_id == actor.user_id, _still_visible(actor))
     if unread:
         stmt = stmt.where(Notification.read_at.is_(None))
-    before = cursor_int(decode_cursor(cursor), "i")
-    if before is not None:
+    decoded = decode_cursor(cursor)
+    before, before_at = cursor_int(decoded, "i"), cursor_int(decoded, "t")
+    if before is not None and before_at is not None:
+        stmt = stmt.where(tuple_(Notification.created_at, Notification.id) < (_from_micros(before_at), before))
+    elif before is not None:
         stmt = stmt.where(Notification.id < before)
-    rows = list(await session.scalars(stmt.order_by(Notification.id.desc()).limit(limit + 1)))
-    next_cursor = encode_cursor({"i": rows[limit - 1].id}) if len(rows) > limit else None
-    return await notification_views(session, rows[:limit]), next_cursor
+    order = (Notification.created_at.desc(), Notification.id.desc())
+    window = min(limit * WINDOW_PER_ENTRY, MAX_WINDOW)
+    rows = list(await session.scalars(stmt.order_by(*order).limit(window + 1)))
+    entries, used = grouping.first_entries(rows[:window], zone, limit)
+    next_cursor = None
+    if used < len(rows):
+        last = rows[used - 1]
+        next_cursor = encode_cursor({"t": _micros(last.created_at), "i": last.id})
+    return await entry_views(session, actor, entries), next_cursor
+
+
+def _micros(moment: datetime) -> int:
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def _from_micros(value: int) -> datetime:
+    try:
+        return _EPOCH + timedelta(microseconds=value)
+    except OverflowError as exc:
+        raise Invalid("Invalid cursor") from exc
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 async def unread_count(session: AsyncSession, actor: Actor) -> int:
-    stmt = select(func.count()).select_from(Notification).where(
+    """Unread entries, as the list groups them (twenty reactions to one post count once)."""
+    targets = select(*grouping.target_columns()).where(
         Notification.user_id == actor.user_id, Notification.read_at.is_(None), _still_visible(actor)
-    )
-    return int(await session.scalar(stmt) or 0)
+    ).distinct().subquery()
+    return int(await session.scalar(select(func.count()).select_from(targets)) or 0)
 
 
 async def mark_read(session: AsyncSession, actor: Actor, ids: Sequence[int] | None, everything: bool) -> None:
-    """Only the member's own notifications change; unknown ids are ignored (idempotent)."""
+    """Only the member's own notifications change; unknown ids are ignored (idempotent). An id stands for its
+    entry: the unread notifications of the same target up to its time are marked too."""
     stmt = update(Notification).where(Notification.user_id == actor.user_id, Notification.read_at.is_(None))
-    if not everything:
-        if not ids:
-            return
-        stmt = stmt.where(Notification.id.in_(sorted(set(ids))))
-    await session.execute(stmt.values(read_at=utcnow()))
+    if everything:
+        await session.execute(stmt.values(read_at=utcnow()))
+        return
+    if not ids:
+        return
+    chosen = await session.scalars(select(Notification).where(
+        Notification.user_id == actor.user_id, Notification.read_at.is_(None), Notification.id.in_(sorted(set(ids)))
+    ))
+    newest: dict[grouping.Target, datetime] = {}
+    for n in chosen:
+        t = grouping.target(n)
+        newest[t] = max(newest.get(t, n.created_at), n.created_at)
+    now = utcnow()
+    for t, upto in newest.items():
+        await session.execute(stmt.where(grouping.same_target(t), Notification.created_at <= upto).values(read_at=now))
+
+
+async def entry_views(
+    session: AsyncSession, actor: Actor, entries: Sequence[Sequence[Notification]]
+) -> list[NotificationRead]:
+    """One view per entry: its newest notification, the distinct actors (newest first), what it is about."""
+    rows = [n for entry in entries for n in entry]
+    people = await user_summaries(session, {n.actor_id for n in rows if n.actor_id is not None})
+    posts = await subjects.post_subjects(session, actor, {n.post_id for n in rows if n.post_id is not None})
+    groups = await subjects.group_subjects(
+        session, actor, {n.group_id for n in rows if n.post_id is None and n.group_id is not None}
+    )
+    out = []
+    for entry in entries:
+        newest = entry[0]
+        actor_ids = list(dict.fromkeys(n.actor_id for n in entry if n.actor_id is not None))
+        subject = posts.get(newest.post_id) if newest.post_id is not None else (
+            groups.get(newest.group_id) if newest.group_id is not None else None)
+        out.append(_view(newest, people, subject=subject, count=len(entry), actor_ids=actor_ids,
+                         ids=[n.id for n in entry]))
+    return out
 
 
 async def notification_views(session: AsyncSession, rows: Sequence[Notification]) -> list[NotificationRead]:
-    actors = await user_summaries(session, {n.actor_id for n in rows if n.actor_id is not None})
-    return [
-        NotificationRead(
-            id=n.id, kind=n.kind, actor=actors.get(n.actor_id) if n.actor_id else None,  # type: ignore[arg-type]
-            post_id=n.post_id, comment_id=n.comment_id, group_id=n.group_id, created_at=n.created_at,
-            read=n.read_at is not None,
-        )
-        for n in rows
-    ]
+    """Single notifications as pushed live (no subject: the page asks for it with the visibility rule)."""
+    people = await user_summaries(session, {n.actor_id for n in rows if n.actor_id is not None})
+    return [_view(n, people, subject=None, count=1, actor_ids=[n.actor_id] if n.actor_id else [], ids=[n.id])
+            for n in rows]
+
+
+def _view(n: Notification, people: dict[int, UserSummary], *, subject: str | None, count: int,
+          actor_ids: list[int], ids: list[int]) -> NotificationRead:
+    return NotificationRead(
+        id=n.id, kind=n.kind, actor=people.get(n.actor_id) if n.actor_id else None,  # type: ignore[arg-type]
+        post_id=n.post_id, comment_id=n.comment_id, group_id=n.group_id, created_at=n.created_at,
+        read=n.read_at is not None, subject=subject, group_count=count, actor_count=max(1, len(actor_ids)),
+        actors=[people[uid] for uid in actor_ids[:MAX_ACTORS] if uid in people], grouped_ids=ids,
+    )
 
 
 # Settings
@@ -128,7 +208,7 @@ async def create_for_activity(
     created = [
         Notification(
             user_id=uid, kind=kind, actor_id=activity.actor_id, activity_id=activity.id, post_id=post_id,
-            comment_id=activity.comment_id, group_id=activity.group_id,
+            comment_id=activity.comment_id, group_id=activity.group_id, created_at=activity.created_at,
             email_status="pending" if choice[uid] == "email" else None,
         )
         for uid in wanted
@@ -151,6 +231,13 @@ async def _already_notified(session: AsyncSession, activity_id: int) -> set[int]
 
 def _chunks(items: list[int], size: int) -> list[list[int]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+async def open_notification(session: AsyncSession, actor: Actor, notification_id: int) -> str:
+    """Following a notification reads it (and its entry); returns where it leads (`target_path`)."""
+    path = await target_path(session, actor, notification_id)
+    await mark_read(session, actor, [notification_id], everything=False)
+    return path
 
 
 async def target_path(session: AsyncSession, actor: Actor, notification_id: int) -> str:

@@ -24,6 +24,7 @@ class User(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)  # IANA name; None: the site's default
     role: Mapped[str] = mapped_column(String(20), default="member")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -27,19 +27,21 @@ async def edit_form(request: Request, actor: PageActor, session: SessionDep) -> 
     values = {field: getattr(me, field) for field in TEXT_FIELDS}
     values["skills"] = ", ".join(me.skills)
     values["language"] = me.language or ""  # type: ignore[attr-defined]
+    values["time_zone"] = me.time_zone or ""  # type: ignore[attr-defined]
     return render(request, "people/edit.html", {"values": values, "errors": {}})
 
 
 @pages.post("/people/me/edit")
 async def edit(request: Request, _csrf: CsrfProtected, actor: PageActor, session: SessionDep) -> Response:
     form = await request.form()
-    values = {field: form_text(form, field) for field in (*TEXT_FIELDS, "skills", "language")}
+    values = {field: form_text(form, field) for field in (*TEXT_FIELDS, "skills", "language", "time_zone")}
     data = {field: values[field] for field in TEXT_FIELDS}
     try:
         update = UserUpdate.model_validate({
             **data,
             "skills": [s.strip() for s in values["skills"].split(",") if s.strip()],
             "language": values["language"] or None,
+            "time_zone": values["time_zone"] or None,
         })
         user = await users_service.update_me(session, actor, update)
     except ValidationError as exc:

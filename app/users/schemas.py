@@ -12,6 +12,7 @@ from pydantic import (
 )
 
 from app.schemas import Name, SafeStr, Schema, ShortText, VisibleLine
+from app.timezones import valid_time_zone
 
 Password = Annotated[str, StringConstraints(min_length=10, max_length=1024), AfterValidator(lambda v: _no_nul(v))]
 # Lowered before the pattern runs: "Alice_M" is accepted as "alice_m".
@@ -21,6 +22,8 @@ Handle = Annotated[
 ]
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(lambda v: _no_nul(v))]
 Bio = Annotated[str, StringConstraints(max_length=5000), AfterValidator(lambda v: _no_nul(v))]
+# An IANA name ("Europe/Paris"); "" or null resets to the site's default.
+TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(lambda v: valid_time_zone(v) if v else v)]
 Role = Literal["member", "communicator", "moderator", "admin"]
 
 
@@ -54,6 +57,7 @@ class UserUpdate(BaseModel):
     bio: Bio | None = None
     skills: list[Skill] | None = Field(default=None, max_length=30)
     language: Literal["fr", "en"] | None = None
+    time_zone: TimeZone | None = None
 
 
 class AdminUserUpdate(BaseModel):
@@ -91,6 +95,7 @@ class UserMe(UserRead):
     email: str
     role: str
     language: str | None
+    time_zone: str | None = None  # null: the site's default (RUCHE_DEFAULT_TIME_ZONE)
     is_active: bool
     created_at: datetime
 

@@ -1,6 +1,7 @@
 """Profiles, follows, the people directory and account administration (accounts.py: sign-up and sessions)."""
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from app.search.analyzers import content_words
 from app.search.queries import Synonyms
 from app.search.stopwords import ASKING_WORDS
 from app.text import HANDLE_RE, fold
+from app.timezones import zone_of
 
 # Accounts and sessions live in accounts.py; other domains keep calling them through this module.
 from app.users.accounts import (
@@ -102,12 +104,18 @@ def bio_html(bio: str) -> str:
     return markdown.render(bio, topics=False) if bio.strip() else ""
 
 
+async def time_zone_of(session: AsyncSession, user_id: int, default: str) -> ZoneInfo:
+    """The zone a member's times are shown in: their choice, else the site's `default`."""
+    return zone_of(await session.scalar(select(User.time_zone).where(User.id == user_id)), default)
+
+
 def user_columns(user: User) -> dict[str, object]:
     return {
         "id": user.id, "handle": user.handle, "display_name": user.display_name, "title": user.title,
         "department": user.department, "location": user.location, "bio": user.bio, "bio_html": bio_html(user.bio),
         "is_active": user.is_active,
         "created_at": user.created_at, "email": user.email, "role": user.role, "language": user.language,
+        "time_zone": user.time_zone,
     }
 
 
@@ -124,6 +132,8 @@ async def update_me(session: AsyncSession, actor: Actor, data: UserUpdate) -> Us
             setattr(user, field, changes[field])
     if "language" in changes:
         user.language = changes["language"]
+    if "time_zone" in changes:
+        user.time_zone = changes["time_zone"] or None
     if changes.get("skills") is not None:
         await set_skills(session, user.id, changes["skills"])
     try:

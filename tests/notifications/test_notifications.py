@@ -46,7 +46,9 @@ class TestMentions:
         [n] = await wait_notes(client, b, 1)
         assert n["kind"] == "mention" and n["post_id"] == p["id"] and n["read"] is False
         assert n["actor"]["id"] == a.id and n["comment_id"] is None
-        assert set(n) == {"id", "kind", "actor", "post_id", "comment_id", "group_id", "created_at", "read"}
+        contract = {"id", "kind", "actor", "post_id", "comment_id", "group_id", "created_at", "read"}
+        assert set(n) == contract | {"subject", "group_count", "actor_count", "actors", "grouped_ids"}
+        assert n["subject"] == "Thanks @" + b.handle + " for the help" and n["group_count"] == 1
 
     async def test_mentioning_yourself_notifies_nobody(self, app, client, register, post):
         a = await register("Alice Martin")
@@ -78,8 +80,12 @@ class TestReplies:
         second = await client.post(f"/api/v1/posts/{p['id']}/comments",
                                    json={"body": "hi b", "parent_id": first.json()["id"]}, headers=c.headers)
         assert second.status_code == 201
-        a_notes = await wait_notes(client, a, 2)
-        assert [n["kind"] for n in a_notes] == ["reply", "reply"]
+        async def both_replies():
+            return [n["group_count"] for n in await notes(client, a)] == [2]
+
+        await until(both_replies)  # two replies on one post: one entry, "C and 1 other replied to you on …"
+        [entry] = await notes(client, a)
+        assert entry["kind"] == "reply" and entry["actor"]["id"] == c.id and entry["actor_count"] == 2
         [b_note] = await wait_notes(client, b, 1)
         assert b_note["kind"] == "reply" and b_note["comment_id"] == second.json()["id"]
 

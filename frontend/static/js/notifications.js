@@ -1,6 +1,8 @@
-// The header bell: unread count, a dropdown of the latest notifications (keyboard: Enter/Space open it,
+// The header bell: unread count, a dropdown of the latest unread entries (keyboard: Enter/Space open it,
 // Escape closes it and returns focus), marking read through the CSRF-protected form /notifications/read.
-// The count follows "notification.created" events that live.js re-dispatches as "ruche:live".
+// The entries are the server's HTML (/notifications/latest: the page's sentences, grouped, in the member's
+// language and time zone); following one reads it. The count follows "notification.created" events that
+// live.js re-dispatches as "ruche:live".
 (function () {
   "use strict";
   var root = document.querySelector("[data-notifications]");
@@ -21,13 +23,20 @@
     });
   }
 
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+
+  function unreadLabel(n) {
+    var form = plural ? plural.select(n) : (n === 1 ? "one" : "other");
+    return (form === "one" ? root.dataset.unreadOne : root.dataset.unreadOther).replace("{n}", String(n));
+  }
+
   function showCount(n) {
     countNode.hidden = n === 0;
     countNode.textContent = n > 99 ? "99+" : String(n);
     // "Notifications, 3 unread", not in parentheses: the visible count must be part of the name (WCAG 2.5.3),
     // and name checks such as axe's ignore what is in parentheses.
     button.setAttribute("aria-label", root.querySelector(".visually-hidden").textContent +
-      (n ? ", " + root.dataset.unreadLabel.replace("%(num)s", countNode.textContent) : ""));
+      (n ? ", " + unreadLabel(n).replace(String(n), countNode.textContent) : ""));
   }
 
   function refreshCount() {
@@ -35,29 +44,14 @@
       .catch(function () {});
   }
 
-  function sentence(n) {
-    var text = root.dataset["text-" + n.kind] || root.getAttribute("data-text-" + n.kind) || n.kind;
-    return text.replace("%(name)s", n.actor ? n.actor.display_name : "Ruche");
-  }
-
-  function render(items) {
-    list.textContent = "";
-    if (!items.length) {
-      var empty = document.createElement("li");
-      empty.className = "muted";
-      empty.textContent = root.dataset.emptyLabel;
-      list.appendChild(empty);
-      return;
-    }
-    items.forEach(function (n) {
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = "/notifications/" + n.id + "/open";
-      a.textContent = sentence(n);
-      a.dataset.id = String(n.id);
-      li.appendChild(a);
-      list.appendChild(li);
-    });
+  function loadLatest() {
+    return fetch("/notifications/latest", { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) {
+        if (!r.ok || r.redirected) throw new Error(String(r.status));  // signed out: the sign-in page is no list
+        return r.text();
+      })
+      .then(function (html) { list.innerHTML = html; })  // the server's escaped fragment, same origin
+      .catch(function () {});
   }
 
   function markRead(ids) {
@@ -72,8 +66,7 @@
   function open() {
     panel.hidden = false;
     button.setAttribute("aria-expanded", "true");
-    getJSON("/api/v1/notifications?unread=true&limit=10").then(function (page) { render(page.items); })
-      .catch(function () {});
+    loadLatest();
   }
 
   function close(focus) {
@@ -95,15 +88,9 @@
   document.addEventListener("click", function (event) {
     if (!panel.hidden && !root.contains(event.target)) close(false);
   });
-  list.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("a[data-id]") : null;
-    if (!link) return;
-    event.preventDefault();
-    markRead([Number(link.dataset.id)]).then(function () { location.href = link.href; });
-  });
   readForm.addEventListener("submit", function (event) {
     event.preventDefault();
-    markRead([]).then(function () { render([]); });
+    markRead([]).then(loadLatest);
   });
   document.addEventListener("ruche:live", function (event) {
     if (event.detail.type === "notification.created") {
