@@ -5,8 +5,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.live.conftest import _fresh_relay, settled, ws  # noqa: F401
-
 GROUPS = "/api/v1/groups"
 SETTINGS = "/api/v1/admin/settings"
 
@@ -122,20 +120,6 @@ class TestDelete:
         await client.delete(f"{GROUPS}/{group['id']}", headers=anna.headers)
         again = await make_group(anna, "Running")
         assert again["slug"] == "running" and again["id"] != group["id"]
-
-    async def test_sockets_get_post_deleted_then_lose_the_group(
-        self, client: httpx.AsyncClient, anna: Any, mia: Any, make_group: Any, make_post: Any, ws: Any,
-        settled: Any,
-    ) -> None:
-        group = await make_group(anna, "Cercle", "private", members=(mia,))
-        post = await make_post(anna, "Réservé au cercle", group_id=group["id"])
-        await settled()
-        async with ws(token=mia.token) as sock:
-            assert (await client.delete(f"{GROUPS}/{group['id']}", headers=anna.headers)).status_code == 204
-            events = await sock.events(2)
-        assert events[0] == {"id": events[0]["id"], "type": "post.deleted", "post_id": post["id"],
-                             "group_id": group["id"]}
-        assert events[1]["type"] == "membership.changed" and events[1]["status"] is None
 
 
 class TestGroupCreationSetting:
