@@ -111,6 +111,17 @@ class TestArchivePage:
         await a.post_form(SETTINGS, "/groups/club-agile/archive", {"archived": "false"})
         assert "archived-banner" not in (await a.get("/groups/club-agile")).text
 
+    async def test_a_comment_refused_in_an_archived_group_keeps_its_text(self, animator, client):
+        anna, a = animator
+        await _create(a)
+        group = await _group(client, anna)
+        post = (await client.post("/api/v1/posts", json={"body": "Bilan", "group_id": group["id"]},
+                                  headers=anna.headers)).json()
+        await a.post_form(SETTINGS, "/groups/club-agile/archive", {"archived": "true"})
+        r = await a.post_form(f"/posts/{post['id']}", f"/posts/{post['id']}/comments", {"body": "Mon long avis"})
+        assert r.status_code == 403
+        assert "Mon long avis" in r.text and "This group is archived: it is read-only." in r.text
+
 
 class TestDeletePage:
     async def test_wrong_name_422_keeps_the_group(self, animator, client):
