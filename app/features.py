@@ -10,6 +10,7 @@ FEATURES: tuple[str, ...] = (
     "app.core",
     "app.users.feature",
     "app.groups.feature",
+    "app.network.feature",
     "app.live.feature",
     "app.notifications.feature",
     "app.search.feature",

@@ -139,8 +139,21 @@ def is_group_animator(actor: Actor, group_id: int) -> bool:
     return group_id in actor.animator_group_ids
 
 
+def is_deleted_group(group: Group | GroupSummary) -> bool:
+    """Deleted groups are kept as rows (their posts soft-deleted with them) but exist for nobody; summaries come
+    from the group cache, which holds only existing groups."""
+    return isinstance(group, Group) and group.deleted_at is not None
+
+
+def is_archived(group: Group) -> bool:
+    """Read-only: no new post, comment or member; out of the directory, suggestions and search."""
+    return group.archived_at is not None
+
+
 def can_see_group(actor: Actor, group: Group | GroupSummary) -> bool:
     """Secret groups exist only for their members: API.md makes them a 404 for everyone else, admins included."""
+    if is_deleted_group(group):
+        return False
     if is_listed(group):
         return True
     return is_group_member(actor, group.id)
@@ -160,6 +173,32 @@ def can_manage_group(actor: Actor, group: Group) -> bool:
 
 def can_join_group(actor: Actor, group: Group) -> bool:
     return group.visibility in ("public", "private")
+
+
+def can_delete_group(actor: Actor, group: Group) -> bool:
+    """Its animators and admins (who must still be able to see it: a secret group is a 404 to an admin outside)."""
+    return can_manage_group(actor, group)
+
+
+GROUP_CREATION = ("everyone", "animators", "admins")
+_VISIBILITY_REACH = {"secret": 0, "private": 1, "public": 2}
+
+
+def can_create_group(actor: Actor, policy: str) -> bool:
+    """`policy` is the network setting `group_creation`; admins always may."""
+    if actor.is_admin:
+        return True
+    if policy == "everyone":
+        return True
+    if policy == "animators":
+        return bool(actor.animator_group_ids)
+    return False
+
+
+def visibility_exposes(before: str, after: str) -> bool:
+    """Whether changing a group's visibility shows it, or its content, to members who could not see it before
+    (secret → private or public, private → public): the settings page asks for a confirmation."""
+    return _VISIBILITY_REACH.get(after, 0) > _VISIBILITY_REACH.get(before, 0)
 
 
 def can_post_in(actor: Actor, group_id: int | None) -> bool:
@@ -237,13 +276,30 @@ _PUBLIC_GROUPS = select(_GROUPS.id).where(_GROUPS.visibility == "public")
 
 
 def listed_groups(actor: Actor, model: Any = Group) -> ColumnElement[bool]:
-    """Groups the actor may know exist (the group list): every group but the secret ones they do not belong to."""
-    return or_(model.visibility != "secret", model.id.in_(member_groups_of(actor.user_id)))
+    """Groups the actor may discover (the directory): every existing, unarchived group but the secret ones they do
+    not belong to."""
+    return and_(discoverable_groups(model),
+                or_(model.visibility != "secret", model.id.in_(member_groups_of(actor.user_id))))
 
 
 def groups_listed_to_all(model: Any = Group) -> ColumnElement[bool]:
-    """Groups every member may know exist (suggestions, the same list for everyone)."""
-    return model.visibility != "secret"  # type: ignore[no-any-return]
+    """Groups every member may discover (suggestions, the same list for everyone)."""
+    return and_(discoverable_groups(model), model.visibility != "secret")
+
+
+def existing_groups(model: Any = Group) -> ColumnElement[bool]:
+    """Groups not deleted (a member's own groups, the group cache)."""
+    return model.deleted_at.is_(None)  # type: ignore[no-any-return]
+
+
+def discoverable_groups(model: Any = Group) -> ColumnElement[bool]:
+    """SQL of `is_discoverable`: neither deleted nor archived."""
+    return and_(model.deleted_at.is_(None), model.archived_at.is_(None))
+
+
+def is_discoverable(group: Group) -> bool:
+    """Offered to members who are not looking for it by name (directory, suggestions, search)."""
+    return group.deleted_at is None and group.archived_at is None
 
 
 def restricted_groups(model: Any = Group) -> ColumnElement[bool]:

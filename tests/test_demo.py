@@ -174,3 +174,41 @@ async def test_pages_show_the_demo_in_the_members_language(client, demo):
         assert topic.status_code == 200 and "Veille IA générative" in topic.text
     finally:
         client.cookies.clear()
+
+
+async def test_pending_requests_notify_every_animator_of_their_group(app, client, demo):
+    """Issue 19: the demo's animators find the requests waiting for them, on the group page and in the bell."""
+    from app.notifications.notifier import CURSOR_NAME
+    from app.outbox.models import OutboxCursor
+    from app.outbox.read import last_activity_id
+    from tests.live.conftest import until
+    from tests.notifications.test_notifications import notes
+
+    async def notified() -> bool:  # the whole demo's outbox: a few thousand activities
+        async with app.state.runtime.sessionmaker() as s:
+            newest = await last_activity_id(s)
+            cursor = await s.scalar(select(OutboxCursor.last_id).where(OutboxCursor.name == CURSOR_NAME))
+        return cursor is not None and cursor >= newest
+
+    app.state.runtime.components["notifier"].wake()
+    await until(notified, timeout=120)
+    admin = await sign_in(client, ADMIN_EMAIL)
+    groups = {g["name"]: g for g in await all_pages(client, "/api/v1/groups", admin)}
+    handles = {p["id"]: p["handle"] for p in await all_pages(client, "/api/v1/users", admin)}
+    with_requests = [spec for spec in GROUPS if spec.pending]
+    assert len(with_requests) >= 3
+    for spec in with_requests:
+        group = groups[spec.name]
+        for animator in spec.animators:
+            headers = await sign_in(client, f"{animator}@{EMAIL_DOMAIN}")
+            pending = (await client.get(f"/api/v1/groups/{group['id']}/members", headers=headers,
+                                        params={"status": "pending", "limit": 100})).json()["items"]
+            assert sorted(m["user"]["handle"] for m in pending) == sorted(spec.pending)
+            assert all(datetime.fromisoformat(m["requested_at"]) < datetime.now(UTC) - timedelta(hours=12)
+                       for m in pending), "requests wait since a day or two"
+            member = type("Signed", (), {"headers": headers})
+            told = [n for n in await notes(client, member, limit=100) if n["kind"] == "group_request"
+                    and n["group_id"] == group["id"]]
+            assert sorted(handles[n["actor"]["id"]] for n in told) == sorted(spec.pending), (spec.name, animator)
+        page = await client.get(f"/groups/{group['slug']}", headers={"Accept": "text/html", **headers})
+        assert 'aria-labelledby="pending-title"' in page.text

@@ -93,6 +93,16 @@ CAN_ANNOUNCE_IN = _matrix("""
     admin        Y       N      N       N
 """)
 
+CAN_CREATE_GROUP = _matrix("""
+                 everyone animators admins
+    outsider     Y        N         N
+    member       Y        N         N
+    animator     Y        Y         N
+    communicator Y        N         N
+    moderator    Y        N         N
+    admin        Y        Y         Y
+""")
+
 
 class TestGroupRules:
     @pytest.mark.parametrize("actor,group,allowed", CAN_SEE_GROUP)
@@ -118,6 +128,34 @@ class TestGroupRules:
     @pytest.mark.parametrize("actor,where,allowed", CAN_ANNOUNCE_IN)
     def test_can_announce_in(self, actor: str, where: str, allowed: bool) -> None:
         assert p.can_announce_in(ACTORS[actor], GROUP_IDS[where]) is allowed
+
+    @pytest.mark.parametrize("actor,group,allowed", CAN_MANAGE_GROUP)
+    def test_can_delete_group_follows_can_manage(self, actor: str, group: str, allowed: bool) -> None:
+        assert p.can_delete_group(ACTORS[actor], GROUPS[group]) is allowed
+
+    @pytest.mark.parametrize("actor,policy,allowed", CAN_CREATE_GROUP)
+    def test_can_create_group(self, actor: str, policy: str, allowed: bool) -> None:
+        assert p.can_create_group(ACTORS[actor], policy) is allowed
+
+    @pytest.mark.parametrize("actor", ACTORS)
+    def test_a_deleted_group_exists_for_nobody(self, actor: str) -> None:
+        for group in GROUPS.values():
+            gone = Group(id=group.id, visibility=group.visibility, deleted_at=NOW)
+            assert p.can_see_group(ACTORS[actor], gone) is False
+
+    def test_archived_groups_are_seen_but_not_discovered(self) -> None:
+        archived = Group(id=PUBLIC, visibility="public", archived_at=NOW)
+        assert p.is_archived(archived) and not p.is_discoverable(archived)
+        assert p.can_see_group(ACTORS["outsider"], archived)
+        assert p.is_discoverable(Group(id=PUBLIC, visibility="public"))
+
+    @pytest.mark.parametrize("before,after,exposes", [
+        ("secret", "private", True), ("secret", "public", True), ("private", "public", True),
+        ("public", "private", False), ("public", "secret", False), ("private", "secret", False),
+        ("public", "public", False),
+    ])
+    def test_visibility_exposes(self, before: str, after: str, exposes: bool) -> None:
+        assert p.visibility_exposes(before, after) is exposes
 
 
 # Posts: (actor, where, author, state) -> view / edit / delete / delete a comment by OTHER
@@ -221,7 +259,7 @@ class TestRequire:
 
 def test_every_rule_of_the_module_is_in_the_matrix() -> None:
     tested = {"can_see_group", "can_read_group_content", "can_manage_group", "can_join_group", "can_post_in",
-              "can_announce_in", "can_view_post", "can_edit_post", "can_delete_post", "can_delete_comment",
+              "can_announce_in", "can_view_post", "can_delete_group", "can_create_group", "can_edit_post", "can_delete_post", "can_delete_comment",
               "can_see_activity"}
     rules: set[Any] = {name for name in dir(p) if name.startswith("can_")}
     assert rules - tested == set(), "add the new rule to tests/test_permissions.py"

@@ -51,6 +51,10 @@ ALLOWED: list[tuple[str, str, str, bool]] = [
     ("app/posts/comments.py", r"^\s*\.values\(deleted_at=now\)$", "deleting comments (a write)", True),
     ("app/posts/comments.py", r'set_committed_value\(comment, "deleted_at", now\)',
      "the deleted comment's loaded state after the write above", True),
+    ("app/posts/service.py", r"^\s*\.values\(deleted_at=now\)\.returning\(",
+     "soft-deleting the posts of a deleted group (a write)", True),
+    ("app/groups/models.py", r"^\s*deleted_at: Mapped\[", "column declaration", True),
+    ("app/groups/deletion.py", r"^\s*group\.deleted_at = utcnow\(\)$", "deleting a group (a write)", True),
 ]
 
 

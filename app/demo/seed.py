@@ -23,10 +23,10 @@ from app.demo.content import FOLLOWS_PER_MEMBER, GROUPS, CommentSpec, GroupSpec,
 from app.demo.people import ADMIN_EMAIL, DEMO_PASSWORD, EMAIL_DOMAIN, MEMBERS, MemberSpec, extra_member
 from app.demo.threads import POSTS
 from app.groups import service as groups_service
-from app.groups.models import Group
+from app.groups.models import Group, GroupMembership
 from app.groups.schemas import GroupCreate
 from app.outbox.models import Activity
-from app.outbox.types import ReactionChanged
+from app.outbox.types import GroupRequested, ReactionChanged
 from app.permissions import Actor
 from app.posts import comments as comments_service
 from app.posts import reactions as reactions_service
@@ -167,8 +167,19 @@ async def create_groups(session: AsyncSession, community: Community) -> None:
             pending = community.users.get(key)
             if pending is not None and pending.id not in joined:
                 joined.add(pending.id)
-                await groups_service.join(session, await actor_for(community, session, pending), group.id)
+                await _ask_to_join(session, community, group, pending)
     community.counts["groups"] = len(community.groups)
+
+
+async def _ask_to_join(session: AsyncSession, community: Community, group: Group, user: User) -> None:
+    """A request waiting for the group's animators since a day or two: the notifier tells every animator of it
+    (`group.requested`), and the request shows at the top of the group page for them."""
+    await groups_service.join(session, await actor_for(community, session, user), group.id)
+    when = utcnow() - timedelta(hours=community.rng.randint(20, 60))
+    await session.execute(update(GroupMembership).where(GroupMembership.group_id == group.id,
+                                                        GroupMembership.user_id == user.id).values(requested_at=when))
+    await _backdate(session, when, Activity.type == GroupRequested.type, Activity.group_id == group.id,
+                    Activity.subject_user_id == user.id)
 
 
 def _group_members(community: Community, spec: GroupSpec) -> list[User]:

@@ -59,7 +59,7 @@ async def group_section(request: Request, session: AsyncSession, actor: Actor, g
                                              **page)
 
     feed = await feed_context(request, session, actor, load, page_cursor(request), f"group:{group.id}", f"/groups/{group.slug}")
-    can_post = permissions.can_post_in(actor, group.id)
+    can_post = permissions.can_post_in(actor, group.id) and not permissions.is_archived(group)
     my_groups = list_my_groups(actor, runtime_of(request).caches.get(GROUPS))
     return {"group_feed": feed, "group_composer": await composer(
         session, actor, group_id=group.id, next_path=f"/groups/{group.slug}", my_groups=my_groups)

@@ -26,7 +26,8 @@ from app.runtime import CacheSpec
 
 GroupsVersion = tuple[int | None, ...]
 
-_SUMMARIES = select(Group.id, Group.slug, Group.name, Group.visibility, Group.name_key)
+_SUMMARIES = select(Group.id, Group.slug, Group.name, Group.visibility, Group.name_key, Group.archived_at).where(
+    permissions.existing_groups())
 _CHANGES = (GroupCreated.type, GroupUpdated.type)
 VERSION_LABELS = tuple(f"v_{aggregate}_{kind.split('.')[1]}" for aggregate in ("count", "max") for kind in _CHANGES)
 
@@ -73,6 +74,7 @@ class GroupCache:
         self._version: GroupsVersion | None = None
         self._ids: frozenset[int] = frozenset()
         self._groups: dict[int, tuple[GroupSummary, str]] = {}  # id -> (summary, name_key)
+        self._archived: frozenset[int] = frozenset()
         self._ranking: list[Any] | None = None
         self._ranking_key: tuple[GroupsVersion | None, float] = (None, 0.0)
         self._ranking_loading = False
@@ -82,11 +84,13 @@ class GroupCache:
         if version != self._version:
             # Read after the version: a change committing in between is newer than `version`, and the next request
             # sees a new version and reloads. The cache can be behind a request only by commits that followed it.
+            rows = (await session.execute(_SUMMARIES)).all()
             groups = {
                 i: (GroupSummary(id=i, slug=slug, name=name, visibility=visibility), key)
-                for i, slug, name, visibility, key in await session.execute(_SUMMARIES)
+                for i, slug, name, visibility, key, _ in rows
             }
             self._version, self._groups = version, groups
+            self._archived = frozenset([row[0] for row in rows if row[5] is not None])
             self._ids = permissions.public_group_ids(g for g, _ in groups.values())
         return self._ids
 
@@ -96,6 +100,12 @@ class GroupCache:
         Says nothing of who may see it: callers apply `permissions` as they would to a Group."""
         entry = self._groups.get(group_id)
         return entry[0] if entry else None
+
+    def archived(self, group_id: int) -> bool | None:
+        """Whether a group is archived as of this request's version; None when the cache does not know it."""
+        if group_id not in self._groups:
+            return None
+        return group_id in self._archived
 
     def summaries(self, group_ids: frozenset[int], limit: int) -> list[GroupSummary]:
         """Those groups by name (the order of `groups_service.my_groups`)."""

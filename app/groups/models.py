@@ -25,6 +25,11 @@ class Group(Base):
     visibility: Mapped[str] = mapped_column(String(10), default="public", index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Archived: read-only and out of the directory, search and suggestions; members keep reading it.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Deleted by its animators or an admin: kept (its posts are soft-deleted with it, SECURITY.md purges later),
+    # but nobody may see it any more (app.permissions.can_see_group).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class GroupMembership(Base):
@@ -32,6 +37,8 @@ class GroupMembership(Base):
     __table_args__ = (
         UniqueConstraint("group_id", "user_id"),
         Index("ix_group_memberships_user_id_status", "user_id", "status"),
+        # A group's pending requests (their count on the group page) and its members, without reading the others.
+        Index("ix_group_memberships_group_id_status", "group_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -11,11 +11,12 @@ from app import permissions
 from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Cursor, Id
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.feed import sections as feed_pages
 from app.groups import service as groups_service
 from app.groups.models import GrantedStatus, Group
 from app.groups.schemas import GroupCreate
+from app.network import service as network_service
 from app.permissions import Actor
 from app.templating import render
 from app.text import HANDLE_RE
@@ -40,9 +41,11 @@ async def _render_list(
     values: dict[str, str], errors: dict[str, str], status_code: int = 200,
 ) -> Response:
     groups, next_cursor = await groups_service.list_groups(session, actor, q=q, cursor=cursor, limit=30)
+    policy = (await network_service.current(session)).group_creation
     return render(request, "groups/list.html", {
         "groups": groups, "q": q or "", "next_cursor": next_cursor, "paged": bool(cursor),
         "values": {"visibility": "public", **values}, "errors": errors,
+        "can_create": permissions.can_create_group(actor, policy), "group_creation": policy,
     }, status_code=status_code)
 
 
@@ -57,6 +60,8 @@ async def create_group(request: Request, _csrf: CsrfProtected, actor: PageActor,
     except Conflict:
         errors = {"name": N_("A group with this name already exists.")}
         return await _render_list(request, actor, session, None, None, values, errors, 409)
+    except Forbidden:  # the list page explains who may create groups
+        return await _render_list(request, actor, session, None, None, values, {}, 403)
     return redirect(request, f"/groups/{group.slug}", flash=N_("Your group is created."))
 
 
@@ -76,6 +81,7 @@ async def group_page(request: Request, slug: str, actor: PageActor, session: Ses
         if can_manage else []
     return render(request, "groups/page.html", {
         "group": view, "members": members, "pending": pending, "can_manage": can_manage,
+        "pending_count": await groups_service.pending_count(session, actor, group),
         "can_join": view.my_status is None and permissions.can_join_group(actor, group),
         **await feed_pages.group_section(request, session, actor, group),
     })
@@ -84,7 +90,11 @@ async def group_page(request: Request, slug: str, actor: PageActor, session: Ses
 @pages.post("/groups/{slug}/join")
 async def join(request: Request, slug: str, _csrf: CsrfProtected, actor: PageActor, session: SessionDep) -> Response:
     group = await _group(session, actor, slug)
-    status = await groups_service.join(session, actor, group.id)
+    try:
+        status = await groups_service.join(session, actor, group.id)
+    except Conflict:
+        return redirect(request, f"/groups/{group.slug}", kind="error",
+                        flash=N_("This group is archived: it accepts no new members."))
     message = N_("Your request is sent to the animators.") if status == "pending" else N_("Welcome to the group!")
     return redirect(request, f"/groups/{group.slug}", flash=message)
 
@@ -99,7 +109,10 @@ async def leave(request: Request, slug: str, _csrf: CsrfProtected, actor: PageAc
     return redirect(request, "/groups", flash=N_("You left %(name)s."), name=group.name)
 
 
-def _last_animator(request: Request, group: Group) -> Response:
+def _last_animator(request: Request, group: Group, exc: Conflict | None = None) -> Response:
+    if exc is not None and exc.detail == groups_service.ARCHIVED_NO_MEMBERS:
+        return redirect(request, f"/groups/{group.slug}", kind="error",
+                        flash=N_("This group is archived: it accepts no new members."))
     return redirect(request, f"/groups/{group.slug}", kind="error",
                     flash=N_("A group needs at least one animator: promote another member first."))
 
@@ -113,7 +126,10 @@ async def add_member(request: Request, slug: str, _csrf: CsrfProtected, actor: P
         return redirect(request, f"/groups/{group.slug}", flash=N_("No member has the handle @%(handle)s."),
                         kind="error", handle=handle[:41])
     status: GrantedStatus = "animator" if form_text(form, "status", 10) == "animator" else "member"
-    await groups_service.set_member(session, actor, group.id, user.id, status)
+    try:
+        await groups_service.set_member(session, actor, group.id, user.id, status)
+    except Conflict as exc:
+        return _last_animator(request, group, exc)
     return redirect(request, f"/groups/{group.slug}", flash=N_("%(name)s is now a member."), name=user.display_name)
 
 
@@ -130,7 +146,7 @@ async def set_member(
             await groups_service.remove_member(session, actor, group.id, user_id)
             return redirect(request, f"/groups/{group.slug}", flash=N_("The membership is removed."))
         member = await groups_service.set_member(session, actor, group.id, user_id, status)
-    except Conflict:
-        return _last_animator(request, group)
+    except Conflict as exc:
+        return _last_animator(request, group, exc)
     message = N_("%(name)s is now an animator.") if status == "animator" else N_("%(name)s is now a member.")
     return redirect(request, f"/groups/{group.slug}", flash=message, name=member.user.display_name)

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.db import SessionDep
 from app.deps import Cursor, Id, Limit
-from app.groups import service
+from app.groups import deletion, service
 from app.groups.schemas import GroupCreate, GroupRead, GroupUpdate, JoinResult, MemberRead, MemberSet
 from app.schemas import Page, SafeStr
 from app.security import CurrentActor
@@ -36,6 +36,12 @@ async def get_group(group_id: Id, session: SessionDep, actor: CurrentActor) -> G
 async def update_group(group_id: Id, data: GroupUpdate, session: SessionDep, actor: CurrentActor) -> GroupRead:
     group = await service.update_group(session, actor, group_id, data)
     return await service.group_view(session, actor, group)
+
+
+@router.delete("/{group_id}", status_code=204)
+async def delete_group(group_id: Id, session: SessionDep, actor: CurrentActor) -> Response:
+    await deletion.delete_group(session, actor, group_id)
+    return Response(status_code=204)
 
 
 @router.post("/{group_id}/join", response_model=JoinResult)

@@ -33,6 +33,7 @@ class GroupUpdate(BaseModel):
     description: Description | None = None
     visibility: Visibility | None = None
     guidelines: Description | None = None
+    archived: bool | None = None
 
 
 class GroupSummary(Schema):
@@ -52,6 +53,8 @@ class GroupRead(Schema):
     member_count: int
     my_status: Literal["pending", "member", "animator"] | None
     created_at: datetime
+    archived: bool = False
+    archived_at: datetime | None = None
 
 
 class JoinResult(BaseModel):

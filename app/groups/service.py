@@ -12,6 +12,7 @@ from app.errors import Conflict, NotFound
 from app.groups.cache import GroupCache
 from app.groups.models import MEMBER_STATUSES, GrantedStatus, Group, GroupMembership
 from app.groups.schemas import GroupCreate, GroupRead, GroupSummary, GroupUpdate, MemberRead
+from app.network import service as network_service
 from app.outbox.types import GroupAccepted, GroupCreated, GroupRequested, GroupUpdated, MembershipChanged
 from app.outbox.write import emit
 from app.permissions import Actor
@@ -20,8 +21,17 @@ from app.text import slugify
 from app.users.models import User
 from app.users.schemas import UserSummary
 
+CREATION_REFUSED = {
+    "animators": "Only group animators and administrators can create groups on this network",
+    "admins": "Only administrators can create groups on this network",
+}
+ARCHIVED_READ_ONLY = "This group is archived: it is read-only"
+ARCHIVED_NO_MEMBERS = "This group is archived: it accepts no new members"
+
 
 async def create_group(session: AsyncSession, actor: Actor, data: GroupCreate) -> Group:
+    policy = (await network_service.current(session)).group_creation
+    permissions.require(permissions.can_create_group(actor, policy), CREATION_REFUSED.get(policy, "Not allowed"))
     key = data.name.casefold()
     if await session.scalar(select(Group.id).where(Group.name_key == key)) is not None:
         raise Conflict("A group with this name already exists")
@@ -58,6 +68,10 @@ async def update_group(session: AsyncSession, actor: Actor, group_id: int, data:
     group = await access_group(session, actor, group_id)
     permissions.require(permissions.can_manage_group(actor, group), "Only the group's animators can change it")
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "archived" in changes:
+        archive = changes.pop("archived")
+        if archive != permissions.is_archived(group):
+            group.archived_at = utcnow() if archive else None
     if "name" in changes and changes["name"].casefold() != group.name_key:
         if await session.scalar(select(Group.id).where(Group.name_key == changes["name"].casefold())) is not None:
             raise Conflict("A group with this name already exists")
@@ -87,6 +101,15 @@ async def visible_group(session: AsyncSession, actor: Actor, group_id: int, cach
     if not permissions.can_see_group(actor, group):
         raise NotFound()
     return group
+
+
+async def require_writable(session: AsyncSession, group_id: int, cache: GroupCache | None = None) -> None:
+    """Archived groups take no new post or comment (403): from the runtime's `cache` when it knows the group."""
+    archived = cache.archived(group_id) if cache is not None else None
+    if archived is None:
+        group = await session.get(Group, group_id)
+        archived = group is not None and permissions.is_archived(group)
+    permissions.require(not archived, ARCHIVED_READ_ONLY)
 
 
 async def access_group_by_slug(session: AsyncSession, actor: Actor, slug: str) -> Group:
@@ -124,7 +147,7 @@ async def group_views(session: AsyncSession, actor: Actor, groups: list[Group]) 
             {
                 "id": g.id, "slug": g.slug, "name": g.name, "description": g.description, "guidelines": g.guidelines,
                 "visibility": g.visibility, "member_count": counts.get(g.id, 0), "my_status": statuses.get(g.id),
-                "created_at": g.created_at,
+                "created_at": g.created_at, "archived": permissions.is_archived(g), "archived_at": g.archived_at,
             }
         )
         for g in groups
@@ -141,7 +164,7 @@ async def list_groups(
 ) -> tuple[list[GroupRead], str | None]:
     stmt = select(Group)
     if mine:
-        stmt = stmt.where(Group.id.in_(permissions.member_groups_of(actor.user_id)))
+        stmt = stmt.where(Group.id.in_(permissions.member_groups_of(actor.user_id)), permissions.existing_groups())
     else:
         stmt = stmt.where(permissions.listed_groups(actor))
     if q:
@@ -204,7 +227,8 @@ async def _most_joined(session: AsyncSession) -> list[Any]:
 def _suggestion(g: Group, n: int) -> GroupRead:
     return GroupRead.model_validate(
         {"id": g.id, "slug": g.slug, "name": g.name, "description": g.description, "guidelines": g.guidelines,
-         "visibility": g.visibility, "member_count": n, "my_status": None, "created_at": g.created_at}
+         "visibility": g.visibility, "member_count": n, "my_status": None, "created_at": g.created_at,
+         "archived": permissions.is_archived(g), "archived_at": g.archived_at}
     )
 
 
@@ -218,6 +242,8 @@ async def join(session: AsyncSession, actor: Actor, group_id: int) -> str:
         return current.status
     if not permissions.can_join_group(actor, group):
         raise NotFound()
+    if permissions.is_archived(group):
+        raise Conflict(ARCHIVED_NO_MEMBERS)
     status = "member" if permissions.is_public(group) else "pending"
     now = utcnow()
     membership = GroupMembership(
@@ -278,6 +304,8 @@ async def set_member(
         select(GroupMembership).where(GroupMembership.group_id == group.id, GroupMembership.user_id == user.id)
     )
     now = utcnow()
+    if permissions.is_archived(group) and (membership is None or membership.status == "pending"):
+        raise Conflict(ARCHIVED_NO_MEMBERS)
     if membership is None:
         membership = GroupMembership(group_id=group.id, user_id=user.id, status=status, requested_at=now, joined_at=now)
         session.add(membership)
@@ -325,6 +353,21 @@ async def _require_other_animator(session: AsyncSession, group_id: int, user_id:
 def _membership_event(session: AsyncSession, actor_id: int, group: Group, user_id: int, status: str | None) -> None:
     """Tell the member's open sockets to gain or lose the group's channel at once."""
     emit(session, MembershipChanged(actor_id=actor_id, group_id=group.id, subject_user_id=user_id, status=status))
+
+
+def require_manager(actor: Actor, group: Group) -> None:
+    """The settings page and its forms: the group's animators and admins (403 for others who see the group)."""
+    permissions.require(permissions.can_manage_group(actor, group), "Only the group's animators can change it")
+
+
+async def pending_count(session: AsyncSession, actor: Actor, group: Group) -> int:
+    """How many membership requests wait for the group's animators (0 for anyone else)."""
+    if not permissions.can_manage_group(actor, group):
+        return 0
+    return int(await session.scalar(
+        select(func.count()).select_from(GroupMembership)
+        .where(GroupMembership.group_id == group.id, GroupMembership.status == "pending")
+    ) or 0)
 
 
 async def member_user_ids(session: AsyncSession, group_id: int, statuses: tuple[str, ...] = MEMBER_STATUSES) -> list[int]:

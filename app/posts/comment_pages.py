@@ -13,7 +13,7 @@ from app import permissions
 from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Id
-from app.errors import Invalid
+from app.errors import Forbidden, Invalid
 from app.permissions import Actor
 from app.posts import comments as comments_service
 from app.posts import reactions
@@ -46,6 +46,9 @@ async def add_comment(
             errors = {"body": N_("Write your comment before sending it.")}
         return await render_post_page(request, session, actor, post, comment_values=values,
                                       comment_errors=errors, status=422)
+    except Forbidden:  # an archived group: the comment typed comes back with why
+        return await render_post_page(request, session, actor, post, comment_values=values, status=403,
+                                      comment_errors={"body": N_("This group is archived: it is read-only.")})
     return redirect(request, f"/posts/{post.id}#comment-{comment.id}", flash=N_("Your comment is published."))
 
 

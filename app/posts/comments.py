@@ -7,6 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app import permissions
 from app.db import utcnow
 from app.errors import Invalid, NotFound
+from app.groups import service as groups_service
 from app.outbox.types import CommentCreated, CommentDeleted
 from app.outbox.write import emit
 from app.permissions import Actor
@@ -47,6 +48,8 @@ async def list_comments(
 async def create_comment(session: AsyncSession, actor: Actor, post_id: int, data: CommentCreate) -> Comment:
     """Comment on a visible post; `parent_id` must be a live comment of the same post (else 422)."""
     post = await access_post(session, actor, post_id)
+    if post.group_id is not None:
+        await groups_service.require_writable(session, post.group_id)
     parent = await _parent(session, post, data.parent_id)
     parsed = _parse(data.body, topics=False)
     members = await resolve_handles(session, parsed.handles)

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import permissions
@@ -76,6 +76,7 @@ async def _check_can_publish(session: AsyncSession, actor: Actor, data: PostCrea
     if data.group_id is not None:
         group = await groups_service.visible_group(session, actor, data.group_id, groups)
         permissions.require(permissions.can_post_in(actor, group.id), "Only members of this group can post in it")
+        await groups_service.require_writable(session, group.id, groups)
     if data.kind == "announcement":
         permissions.require(permissions.can_announce_in(actor, data.group_id), "You cannot make announcements here")
     return group
@@ -150,6 +151,20 @@ async def update_post(session: AsyncSession, actor: Actor, post_id: int, data: P
                               mentions=tuple(mentioned), new_mentions=tuple(m for m in mentioned if m not in before)))
     await session.flush()
     return post
+
+
+async def delete_group_posts(session: AsyncSession, actor: Actor, group_id: int) -> int:
+    """Soft-delete every post of a group being deleted (app.groups.deletion checked who may), each with its
+    `post.deleted` activity: feeds, counts, search and live sockets drop them as for a post deleted alone."""
+    now = utcnow()
+    rows = (await session.execute(
+        update(Post).where(Post.group_id == group_id, permissions.existing_posts())
+        .values(deleted_at=now).returning(Post.id, Post.kind, Post.author_id)
+    )).all()
+    for post_id, kind, author_id in rows:
+        emit(session, PostDeleted(actor_id=actor.user_id, post_id=post_id, group_id=group_id, kind=kind,
+                                  author_id=author_id))
+    return len(rows)
 
 
 async def delete_post(session: AsyncSession, actor: Actor, post_id: int) -> None:

@@ -99,7 +99,10 @@ async def load_ops(session: AsyncSession, targets: Targets) -> list[Op]:
     if targets.groups:
         groups = {g.id: g for g in await session.scalars(select(Group).where(Group.id.in_(targets.groups)))}
         for gid in sorted(targets.groups):
-            ops.append(("update", group_doc(groups[gid])) if gid in groups else ("delete", uid("group", gid)))
+            # Archived and deleted groups leave the index: search is for discovery (app.permissions.is_discoverable).
+            group = groups.get(gid)
+            ops.append(("update", group_doc(group)) if group is not None and permissions.is_discoverable(group)
+                       else ("delete", uid("group", gid)))
     return ops
 
 
@@ -130,7 +133,7 @@ async def all_docs(session: AsyncSession, chunk: int = 2000) -> AsyncIterator[li
         skills = await users_service.skills_of(session, [u.id for u in users])
         yield [user_doc(u, skills[u.id]) for u in users]
         last = users[-1].id
-    groups = await session.scalars(select(Group).order_by(Group.id))
+    groups = await session.scalars(select(Group).where(permissions.discoverable_groups()).order_by(Group.id))
     yield [group_doc(g) for g in groups]
     # Newest first: the query scan visits documents in this order and stops after a budget (queries.py).
     posts, comments = _posts_newest_first(session, chunk), _comments_newest_first(session, chunk)

@@ -192,7 +192,7 @@ async def _materialize(
             found[("user", user.id)] = (user.display_name, snippet(about, stems), f"/people/{user.handle}")
     if ids["group"]:
         for group in await session.scalars(select(Group).where(Group.id.in_(ids["group"]))):
-            if permissions.can_see_group(actor, group):
+            if permissions.can_see_group(actor, group) and permissions.is_discoverable(group):
                 found[("group", group.id)] = (group.name, snippet(group.description or "", stems),
                                               f"/groups/{group.slug}")
     items = []
