@@ -18,7 +18,7 @@ from app.groups.cache import GroupCache
 from app.groups.models import Group
 from app.markdown import normalize_topic
 from app.permissions import Actor
-from app.posts.models import Post, PostTopic, Reaction
+from app.posts.models import Post, PostTopic, Reaction, TopicFollow
 from app.posts.read import VIEWER, PostRow, post_rows
 from app.posts.schemas import MAX_ID, cursor_id
 from app.schemas import encode_cursor
@@ -27,6 +27,7 @@ from app.users.models import Follow, User
 
 _POSTS, _USERS, _GROUPS = Post.__table__, User.__table__, Group.__table__
 _FOLLOWS, _TOPICS, _REACTIONS = Follow.__table__.c, PostTopic.__table__.c, Reaction.__table__.c
+_TOPIC_FOLLOWS = TopicFollow.__table__.c
 _VIEWER = VIEWER
 
 
@@ -44,13 +45,18 @@ def _statement(kind: str, moderator: bool) -> Select[Any]:
     visible = permissions.visible_posts_rule(_VIEWER, moderator=moderator, model=posts)
     stmt = post_rows().where(visible, posts.id < bindparam("before", type_=BigInteger))
     if kind == "home":
-        # Company-wide posts, posts of my groups, of people I follow and my own.
+        # Company-wide posts, posts of my groups, of people I follow, on topics I follow, and my own. Each IN is
+        # an uncorrelated subquery: PostgreSQL hashes it once per statement (a hashed SubPlan) and the scan stays
+        # the primary key's, newest first; `visible` above still decides what may be shown.
         followed = select(_FOLLOWS.followed_id).where(_FOLLOWS.follower_id == _VIEWER)
+        my_topics = select(_TOPIC_FOLLOWS.topic).where(_TOPIC_FOLLOWS.user_id == _VIEWER)
+        on_my_topics = select(_TOPICS.post_id).where(_TOPICS.topic.in_(my_topics))
         stmt = stmt.where(or_(
             posts.group_id.is_(None),
             posts.group_id.in_(permissions.member_groups_of(_VIEWER)),
             posts.author_id == _VIEWER,
             posts.author_id.in_(followed),
+            posts.id.in_(on_my_topics),
         ))
     elif kind == "group":
         stmt = stmt.where(posts.group_id == bindparam("key", type_=BigInteger))
@@ -86,7 +92,7 @@ async def feed_row(
 
 
 async def home_feed(session: AsyncSession, actor: Actor, *, cursor: str | None = None, limit: int = 20) -> PostPage:
-    """Company-wide posts, posts of my groups, of people I follow and my own, that I may see."""
+    """Company-wide posts, posts of my groups, of people I follow, on topics I follow and my own, that I may see."""
     return await _page(session, actor, "home", None, cursor, limit)
 
 
