@@ -19,6 +19,7 @@ from app.groups.cache import GROUPS
 from app.groups.schemas import GroupSummary
 from app.markdown import normalize_topic
 from app.permissions import Actor
+from app.posts import topic_follows
 from app.posts.cards import composer, list_my_groups
 from app.runtime import runtime_of
 from app.slots import slot
@@ -28,6 +29,7 @@ from app.web.common import MaybeActor, PageActor, query_text
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 SIDEBAR_GROUPS = 8
+SIDEBAR_TOPICS = 12
 
 
 @pages.get("/")
@@ -59,7 +61,7 @@ async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor:
 
 
 async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: list[GroupSummary]) -> dict[str, object]:
-    """My groups, popular groups I have not joined, colleagues of my department.
+    """My groups, the topics I follow, popular groups I have not joined, colleagues of my department.
 
     The sidebar is kept rendered per context (app.templating.fragment): `me` holds only what it shows of me."""
     my_groups, more_groups = mine[:SIDEBAR_GROUPS], len(mine) > SIDEBAR_GROUPS
@@ -67,8 +69,10 @@ async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: l
     suggested = await groups_service.suggested_groups(session, actor, caches.get(GROUPS), limit=4)
     colleagues = (await caches.get(COLLEAGUES).colleagues(session, actor.department, actor.user_id)
                   if actor.department else [])
+    topics, more_topics = await topic_follows.followed_topics(session, actor, limit=SIDEBAR_TOPICS)
     return {"me": {"department": actor.department}, "my_groups": my_groups, "more_groups": more_groups,
-            "suggested": suggested, "colleagues": colleagues}
+            "suggested": suggested, "colleagues": colleagues, "topics": [t.topic for t in topics],
+            "more_topics": more_topics is not None}
 
 
 @pages.get("/topics/{topic}")
@@ -81,4 +85,5 @@ async def topic_page(request: Request, topic: str, actor: PageActor, session: Se
         return await feed_service.topic_feed(session, actor, name, **page)
 
     feed = await feed_context(request, session, actor, load, query_text(cursor), f"topic:{name}", f"/topics/{quote(name)}")
-    return render(request, "topics/page.html", {"topic": name, "feed": feed})
+    following = await topic_follows.is_following(session, actor, name)
+    return render(request, "topics/page.html", {"topic": name, "feed": feed, "following": following})
