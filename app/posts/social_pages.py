@@ -1,6 +1,6 @@
 """Pages of what a member does with others' posts besides writing: who reacted, saving posts for later (the toggle
 and the "Saved" page) and following a topic. They work without JavaScript (plain links and forms answered with a
-303); `social.js` opens who reacted in a dialog and sends the save toggle with fetch (Accept: application/json).
+303); `conversations.js` opens who reacted in a dialog and sends the save toggle with fetch (Accept: application/json).
 Every handler calls the same services as the API."""
 
 from urllib.parse import quote
