@@ -29,7 +29,6 @@ from app.web.common import MaybeActor, PageActor, query_text
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 SIDEBAR_GROUPS = 8
-SIDEBAR_TOPICS = 12
 
 
 @pages.get("/")
@@ -61,7 +60,7 @@ async def home(request: Request, actor: MaybeActor, session: SessionDep, cursor:
 
 
 async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: list[GroupSummary]) -> dict[str, object]:
-    """My groups, the topics I follow, popular groups I have not joined, colleagues of my department.
+    """My groups, popular groups I have not joined, colleagues of my department.
 
     The sidebar is kept rendered per context (app.templating.fragment): `me` holds only what it shows of me."""
     my_groups, more_groups = mine[:SIDEBAR_GROUPS], len(mine) > SIDEBAR_GROUPS
@@ -69,10 +68,8 @@ async def sidebar(request: Request, session: AsyncSession, actor: Actor, mine: l
     suggested = await groups_service.suggested_groups(session, actor, caches.get(GROUPS), limit=4)
     colleagues = (await caches.get(COLLEAGUES).colleagues(session, actor.department, actor.user_id)
                   if actor.department else [])
-    topics, more_topics = await topic_follows.followed_topics(session, actor, limit=SIDEBAR_TOPICS)
     return {"me": {"department": actor.department}, "my_groups": my_groups, "more_groups": more_groups,
-            "suggested": suggested, "colleagues": colleagues, "topics": [t.topic for t in topics],
-            "more_topics": more_topics is not None}
+            "suggested": suggested, "colleagues": colleagues}
 
 
 @pages.get("/topics/{topic}")

@@ -66,11 +66,13 @@ async def toggle_saved(request: Request, post_id: Id, _csrf: CsrfProtected, acto
 
 @pages.get("/saved")
 async def saved_page(request: Request, actor: PageActor, session: SessionDep, cursor: Cursor = None) -> Response:
-    """The posts I saved and may still see, newest saved first, as cards."""
+    """The posts I saved and may still see, newest saved first, as cards; and the topics I follow."""
     rows, next_cursor = await saved.saved_posts(session, actor, cursor=query_text(cursor), limit=PAGE_SIZE)
     feed = {"cards": render_cards(request, actor, rows), "feed_id": "", "paged": bool(cursor),
             "next_url": f"/saved?cursor={next_cursor}" if next_cursor else None}
-    return render(request, "posts/saved.html", {"feed": feed})
+    # The topics I follow are listed here, not on the home page: one query fewer on the most requested page.
+    topics, _more = await topic_follows.followed_topics(session, actor, limit=topic_follows.MAX_FOLLOWED_TOPICS)
+    return render(request, "posts/saved.html", {"feed": feed, "topics": [t.topic for t in topics]})
 
 
 @pages.post("/topics/{topic}/follow")

@@ -149,7 +149,7 @@ class TestEditComment:
 
 
 class TestFollowTopic:
-    async def test_the_topic_page_follows_and_the_home_shows_its_posts_and_the_topic(
+    async def test_the_topic_page_follows_and_the_home_shows_its_posts_and_saved_lists_the_topic(
         self, client: httpx.AsyncClient, browser_factory: Any, anna: Any, olga: Any, make_group: Any
     ) -> None:
         group = await make_group(anna, "Produit", "public")
@@ -164,8 +164,9 @@ class TestFollowTopic:
         assert "Vous suivez #lancement" in topic.text and "Vous suivez ce sujet" in topic.text
         home = await browser.get("/")
         assert f'id="post-{post["id"]}"' in home.text
-        sidebar = home.text[home.text.index('id="topics-title"'):]
-        assert 'href="/topics/lancement">#lancement</a>' in sidebar
+        saved = await browser.get("/saved")
+        followed = saved.text[saved.text.index('id="topics-title"'):]
+        assert 'href="/topics/lancement">#lancement</a>' in followed
         r = await browser.post_form("/topics/lancement", "/topics/lancement/follow", {"state": "off"})
         assert r.status_code == 303
         assert f'id="post-{post["id"]}"' not in (await browser.get("/")).text
