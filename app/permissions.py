@@ -255,6 +255,11 @@ def can_delete_post(actor: Actor, post: PostFacts) -> bool:
     return actor.is_moderator
 
 
+def can_edit_comment(actor: Actor, comment_author_id: int) -> bool:
+    """Only its author rewrites a comment (moderators hide instead, as for posts)."""
+    return comment_author_id == actor.user_id
+
+
 def can_delete_comment(actor: Actor, comment_author_id: int, post: Post) -> bool:
     if comment_author_id == actor.user_id:
         return True

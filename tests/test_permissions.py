@@ -203,6 +203,12 @@ class TestPostRules:
         assert p.can_delete_comment(ACTORS[actor], author, _post(where, OTHER, state)) is delete
 
     @pytest.mark.parametrize("actor,where,author,state,view,edit,delete", POST_CASES)
+    def test_only_the_author_edits_a_comment(self, actor: str, where: str, author: int, state: str, view: bool,
+                                             edit: bool, delete: bool) -> None:
+        """As for posts: nobody rewrites another's words, not even admins and animators (they hide or delete)."""
+        assert p.can_edit_comment(ACTORS[actor], author) is (author == ACTORS[actor].user_id)
+
+    @pytest.mark.parametrize("actor,where,author,state,view,edit,delete", POST_CASES)
     def test_visible_posts_sql_filter_agrees_with_can_view_post(
         self, actor: str, where: str, author: int, state: str, view: bool, edit: bool, delete: bool
     ) -> None:
@@ -259,7 +265,7 @@ class TestRequire:
 
 def test_every_rule_of_the_module_is_in_the_matrix() -> None:
     tested = {"can_see_group", "can_read_group_content", "can_manage_group", "can_join_group", "can_post_in",
-              "can_announce_in", "can_view_post", "can_delete_group", "can_create_group", "can_edit_post", "can_delete_post", "can_delete_comment",
-              "can_see_activity"}
+              "can_announce_in", "can_view_post", "can_delete_group", "can_create_group", "can_edit_post",
+              "can_delete_post", "can_delete_comment", "can_see_activity", "can_edit_comment"}
     rules: set[Any] = {name for name in dir(p) if name.startswith("can_")}
     assert rules - tested == set(), "add the new rule to tests/test_permissions.py"

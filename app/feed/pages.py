@@ -19,6 +19,7 @@ from app.groups.cache import GROUPS
 from app.groups.schemas import GroupSummary
 from app.markdown import normalize_topic
 from app.permissions import Actor
+from app.posts import topic_follows
 from app.posts.cards import composer, list_my_groups
 from app.runtime import runtime_of
 from app.slots import slot
@@ -81,4 +82,5 @@ async def topic_page(request: Request, topic: str, actor: PageActor, session: Se
         return await feed_service.topic_feed(session, actor, name, **page)
 
     feed = await feed_context(request, session, actor, load, query_text(cursor), f"topic:{name}", f"/topics/{quote(name)}")
-    return render(request, "topics/page.html", {"topic": name, "feed": feed})
+    following = await topic_follows.is_following(session, actor, name)
+    return render(request, "topics/page.html", {"topic": name, "feed": feed, "following": following})

@@ -22,6 +22,7 @@ from app.outbox.models import Activity
 from app.outbox.types import (
     CommentCreated,
     CommentDeleted,
+    CommentUpdated,
     GroupCreated,
     GroupUpdated,
     MembershipChanged,
@@ -40,8 +41,8 @@ from app.posts.views import comment_views
 PER_VIEWER = {"my_reaction"}
 # Activities that change sockets' state without being sent (see hub.Hub.dispatch).
 STATE_ONLY = (UserUpdated, GroupCreated, GroupUpdated)
-SENT = (PostCreated, PostUpdated, PostDeleted, CommentCreated, CommentDeleted, ReactionChanged, NotificationCreated,
-        MembershipChanged)
+SENT = (PostCreated, PostUpdated, PostDeleted, CommentCreated, CommentUpdated, CommentDeleted, ReactionChanged,
+        NotificationCreated, MembershipChanged)
 Typed = Sequence[tuple[Activity, TypedActivity]]
 
 
@@ -76,7 +77,8 @@ class EventBuilder:
 async def _build(session: AsyncSession, activities: Typed) -> list[Event]:
     # Only posts still shown (neither deleted nor hidden) are read: the others produce no content event.
     posts = await read.published_rows(session, [pid for _, a in activities if (pid := a.about_post) is not None])
-    comments = await _comments(session, {a.comment_id for _, a in activities if isinstance(a, CommentCreated)})
+    comments = await _comments(
+        session, {a.comment_id for _, a in activities if isinstance(a, CommentCreated | CommentUpdated)})
     post_objects = {row.id: read.live_object(row) for row in posts.values()}
     comment_objects = {c.id: _dump(v) for c, v in zip(
         comments.values(), await comment_views(session, None, list(comments.values())), strict=True
@@ -108,6 +110,10 @@ def _fields(
         if not shown or post is None or a.comment_id not in comment_objects:
             return None
         return {"comment": comment_objects[a.comment_id], "comment_count": post.comment_count}
+    if isinstance(a, CommentUpdated):
+        if not shown or a.comment_id not in comment_objects:
+            return None
+        return {"comment": comment_objects[a.comment_id]}
     if isinstance(a, CommentDeleted):
         return {"comment_id": a.comment_id, "post_id": a.post_id,
                 **({"comment_count": post.comment_count} if shown and post is not None else {})}

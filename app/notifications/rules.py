@@ -17,6 +17,7 @@ from app.notifications.models import Notification
 from app.outbox.models import Activity
 from app.outbox.types import (
     CommentCreated,
+    CommentUpdated,
     GroupAccepted,
     GroupRequested,
     PostCreated,
@@ -75,6 +76,17 @@ async def _comment_created(runtime: Runtime, session: AsyncSession, row: Activit
     ]
 
 
+async def _comment_updated(runtime: Runtime, session: AsyncSession, row: Activity, a: CommentUpdated) -> Plan:
+    """As for posts: members mentioned by an edit (not those the comment mentioned before) are told once."""
+    if not a.new_mentions:
+        return []
+    post = await session.get(Post, a.post_id)
+    comment = await session.get(Comment, a.comment_id)
+    if post is None or not permissions.comment_exists(comment):
+        return []
+    return [("mention", await _who_can_view(runtime, session, _ids(a.new_mentions)[:MAX_MENTIONS], post))]
+
+
 async def _reaction_changed(runtime: Runtime, session: AsyncSession, row: Activity, a: ReactionChanged) -> Plan:
     if not a.kind:
         return []  # a reaction removed tells nobody
@@ -107,6 +119,7 @@ _RULES: dict[type[TypedActivity], Callable[[Runtime, AsyncSession, Activity, Any
     PostCreated: _post_created,
     PostUpdated: _post_updated,
     CommentCreated: _comment_created,
+    CommentUpdated: _comment_updated,
     ReactionChanged: _reaction_changed,
     GroupRequested: _group_requested,
     GroupAccepted: _group_accepted,

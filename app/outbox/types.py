@@ -249,6 +249,18 @@ class CommentCreated(TypedActivity):
     mentions: tuple[int, ...]
 
 
+@activity("comment.updated")
+@dataclass(frozen=True, kw_only=True)
+class CommentUpdated(TypedActivity):
+    post_id: int
+    comment_id: int
+    group_id: int | None
+    parent_id: int | None
+    post_author_id: int | None
+    mentions: tuple[int, ...]  # all, after the edit
+    new_mentions: tuple[int, ...]  # added by the edit
+
+
 @activity("comment.deleted")
 @dataclass(frozen=True, kw_only=True)
 class CommentDeleted(TypedActivity):

@@ -129,7 +129,7 @@ def list_my_groups(actor: Actor, cache: GroupCache) -> list[GroupSummary]:
 
 
 _CARD_SLOTS = {name: Markup(slots.slot(name)) for name in (
-    "csrf", "next", "time", "react_state", "react_pressed", "manage", "post_id")}
+    "csrf", "next", "time", "react_state", "react_pressed", "save_state", "save_pressed", "manage", "post_id")}
 
 
 def render_cards(request: Request, actor: Actor, rows: Sequence[PostRow], heading_level: int = 3) -> list[Markup]:
@@ -137,8 +137,8 @@ def render_cards(request: Request, actor: Actor, rows: Sequence[PostRow], headin
 
     Rendering twenty cards was most of a feed page's time. A card's HTML is kept per process under the language,
     the heading level and `read.shared(row)`, split at its slots; only cards not seen before are rendered, and
-    each request fills in the slots: its CSRF field and path, the relative time, and the viewer's reaction and
-    controls (`post_flags`)."""
+    each request fills in the slots: its CSRF field and path, the relative time, and the viewer's reaction, saved
+    state and controls (`post_flags`)."""
     if not rows:
         return []
     runtime = request.app.state.runtime
@@ -165,6 +165,7 @@ def render_cards(request: Request, actor: Actor, rows: Sequence[PostRow], headin
     for parts, row in zip(parts_of, rows, strict=True):
         values["time"] = str(escape(time_labels.label(row.created_at, locale, now) or just_now))
         values["react_state"], values["react_pressed"] = ("off", "true") if row.my_reaction else ("on", "false")
+        values["save_state"], values["save_pressed"] = ("off", "true") if row.saved else ("on", "false")
         flags = post_flags(actor, row)
         values["manage"] = _manage(request, env, locale, flags, row.id, values) if any(flags.values()) else ""
         out.append(Markup(slots.join(parts, values)))  # type: ignore[arg-type]  # every part was filled above
@@ -197,10 +198,13 @@ async def post_card(request: Request, actor: Actor, row: PostRow) -> dict[str, A
 async def comment_items(
     session: AsyncSession, actor: Actor, post: Post, comments: Sequence[Comment], time_labels: TimeLabels
 ) -> list[dict[str, Any]]:
-    """Top-level comments oldest first, each with its replies (one level): `comment`, `can_delete`, `replies`."""
+    """Top-level comments oldest first, each with its replies (one level): `comment`, `at`, `edited` (times),
+    `can_edit`, `can_delete`, `replies`."""
     views = await comment_views(session, actor, comments)
     items: dict[int, dict[str, Any]] = {
         view.id: {"comment": view, "at": time_labels.when(view.created_at), "replies": [],
+                  "edited": time_labels.when(view.edited_at),
+                  "can_edit": permissions.can_edit_comment(actor, view.author.id),
                   "can_delete": permissions.can_delete_comment(actor, view.author.id, post)}
         for view in views
     }

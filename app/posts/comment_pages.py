@@ -19,8 +19,9 @@ from app.posts import comments as comments_service
 from app.posts import reactions
 from app.posts import service as posts_service
 from app.posts.cards import labels
+from app.posts.models import Comment
 from app.posts.pages import TEXT_READ_LIMIT, lines, render_post_page, too_long
-from app.posts.schemas import MAX_COMMENT_BODY, CommentCreate, ReactionState
+from app.posts.schemas import MAX_COMMENT_BODY, CommentCreate, CommentUpdate, ReactionState
 from app.posts.views import comment_view
 from app.templating import render
 from app.web.common import N_, PageActor, field_errors, form_text, redirect, safe_next
@@ -60,6 +61,47 @@ async def _comment_with_draft(
     post = await posts_service.access_post(session, actor, path_id(path, "post_id"))
     values = {"body": draft.get("body"), "parent_id": draft.get("parent_id")}
     return await render_post_page(request, session, actor, post, comment_values=values)
+
+
+# Read past the limit so that a text too long comes back with its message, whole, instead of an error page.
+_EDIT_READ_LIMIT = MAX_COMMENT_BODY * 4
+
+
+async def _editable_comment(session: AsyncSession, actor: Actor, comment_id: int) -> Comment:
+    comment, _post = await comments_service.access_comment(session, actor, comment_id)
+    permissions.require(permissions.can_edit_comment(actor, comment.author_id),
+                        N_("Only the author can edit this comment"))
+    return comment
+
+
+def _edit_page(request: Request, comment: Comment, body: str, errors: dict[str, str], status: int = 200) -> Response:
+    return render(request, "posts/comment_edit.html", {
+        "comment": comment, "values": {"body": body}, "errors": errors, "max_comment": MAX_COMMENT_BODY,
+    }, status_code=status)
+
+
+@pages.get("/comments/{comment_id}/edit")
+async def edit_comment_form(request: Request, comment_id: Id, actor: PageActor, session: SessionDep) -> Response:
+    comment = await _editable_comment(session, actor, comment_id)
+    return _edit_page(request, comment, comment.body, {})
+
+
+@pages.post("/comments/{comment_id}/edit")
+async def edit_comment(
+    request: Request, comment_id: Id, _csrf: CsrfProtected, actor: PageActor, session: SessionDep
+) -> Response:
+    comment = await _editable_comment(session, actor, comment_id)
+    body = lines(form_text(await request.form(), "body", _EDIT_READ_LIMIT))
+    try:
+        await comments_service.update_comment(session, actor, comment.id, CommentUpdate.model_validate({"body": body}))
+    except (ValidationError, Invalid) as exc:
+        errors = field_errors(exc) if isinstance(exc, ValidationError) else {"body": N_("This value is not valid.")}
+        if not body.strip():
+            errors = {"body": N_("Write your comment before sending it.")}
+        elif len(body) > MAX_COMMENT_BODY:
+            errors = {"body": N_("A comment holds at most 5,000 characters: shorten it, your text is kept below.")}
+        return _edit_page(request, comment, body, errors, 422)
+    return redirect(request, f"/posts/{comment.post_id}#comment-{comment.id}", flash=N_("Your comment is updated."))
 
 
 @pages.post("/comments/{comment_id}/delete")
@@ -107,6 +149,9 @@ async def comment_fragment(request: Request, comment_id: Id, actor: PageActor, s
     """One comment as the post page shows it, for live updates (404 when the viewer may not see it)."""
     comment, post = await comments_service.access_comment(session, actor, comment_id)
     view = await comment_view(session, actor, comment)
-    item: dict[str, Any] = {"comment": view, "at": labels(request).when(view.created_at), "replies": [],
+    time_labels = labels(request)
+    item: dict[str, Any] = {"comment": view, "at": time_labels.when(view.created_at),
+                            "edited": time_labels.when(view.edited_at), "replies": [],
+                            "can_edit": permissions.can_edit_comment(actor, comment.author_id),
                             "can_delete": permissions.can_delete_comment(actor, comment.author_id, post)}
     return render(request, "posts/_comment.html", {"item": item, "post_id": post.id, "max_comment": MAX_COMMENT_BODY})

@@ -8,13 +8,13 @@ from app import permissions
 from app.db import utcnow
 from app.errors import Invalid, NotFound
 from app.groups import service as groups_service
-from app.outbox.types import CommentCreated, CommentDeleted
+from app.outbox.types import CommentCreated, CommentDeleted, CommentUpdated
 from app.outbox.write import emit
 from app.permissions import Actor
 from app.posts import counters
 from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
 from app.posts.models import Comment, Post
-from app.posts.schemas import CommentCreate, cursor_id
+from app.posts.schemas import CommentCreate, CommentUpdate, cursor_id
 from app.posts.service import _parse, access_post
 from app.schemas import encode_cursor
 
@@ -65,6 +65,30 @@ async def create_comment(session: AsyncSession, actor: Actor, post_id: int, data
         parent_id=comment.parent_id, post_author_id=post.author_id,
         parent_author_id=parent.author_id if parent else None,
         mentions=tuple(m.id for m in members[:MAX_NOTIFIED_MENTIONS]),
+    ))
+    await session.flush()
+    return comment
+
+
+async def update_comment(session: AsyncSession, actor: Actor, comment_id: int, data: CommentUpdate) -> Comment:
+    """Rewrite a comment: its author only (403), a live comment on a visible post (404). Members mentioned by the
+    edit and not by the text it replaces are told (the activity's `new_mentions`)."""
+    comment, post = await access_comment(session, actor, comment_id)
+    permissions.require(permissions.can_edit_comment(actor, comment.author_id), "Only the author can edit this comment")
+    if data.body == comment.body:
+        return comment  # nothing changed: no "edited" mark, no event
+    # Comments keep no mention rows: who the old text mentioned is read from it, as it was rendered.
+    before = {m.id for m in await resolve_handles(session, _parse(comment.body, topics=False).handles)}
+    parsed = _parse(data.body, topics=False)
+    members = await resolve_handles(session, parsed.handles)
+    comment.body = data.body
+    comment.body_html = parsed.render({m.handle for m in members})
+    comment.edited_at = utcnow()
+    mentioned = [m.id for m in members[:MAX_NOTIFIED_MENTIONS]]
+    emit(session, CommentUpdated(
+        actor_id=actor.user_id, post_id=post.id, comment_id=comment.id, group_id=post.group_id,
+        parent_id=comment.parent_id, post_author_id=post.author_id, mentions=tuple(mentioned),
+        new_mentions=tuple(m for m in mentioned if m not in before),
     ))
     await session.flush()
     return comment

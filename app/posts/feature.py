@@ -5,5 +5,6 @@ from app.feature import Feature
 FEATURE = Feature(
     name="posts",
     models=("app.posts.models",),
-    routers=("app.posts.routes:router", "app.posts.pages:pages", "app.posts.comment_pages:pages"),
+    routers=("app.posts.routes:router", "app.posts.pages:pages", "app.posts.comment_pages:pages",
+             "app.posts.social_pages:pages"),
 )

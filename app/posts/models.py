@@ -73,6 +73,9 @@ class Reaction(Base):
     __table_args__ = (
         UniqueConstraint("post_id", "user_id"),
         UniqueConstraint("comment_id", "user_id"),
+        # Who reacted, newest first, a page at a time (app.posts.reactors).
+        Index("ix_reactions_post_id_id", "post_id", "id"),
+        Index("ix_reactions_comment_id_id", "comment_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -93,3 +96,30 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class SavedPost(Base):
+    """A post a member saved for later. `id` orders the member's list (newest saved first, keyset on it); saving
+    again after unsaving moves the post to the top."""
+
+    __tablename__ = "saved_posts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "post_id"),
+        Index("ix_saved_posts_user_id_id", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TopicFollow(Base):
+    """A member follows a topic: its posts they may see join their home feed. The primary key (user_id, topic)
+    is the home feed's lookup of the viewer's topics."""
+
+    __tablename__ = "topic_follows"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(60), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

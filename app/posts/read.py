@@ -5,7 +5,7 @@ Everything that shows a post reads `PostRow`s: the feeds (app.feed.service adds 
 (`published_rows`) and search results (`visible_rows`). The ORM is for writes.
 
 A row holds what every viewer sees of the post (its columns, its author's and group's summaries, its topics and
-mentions) and, last, what only its viewer sees (`my_reaction`). Outputs built from rows (the API's JSON here, the
+mentions) and, last, what only its viewer sees (`my_reaction`, `saved`). Outputs built from rows (the API's JSON here, the
 cards' HTML in app.posts.cards) are kept per process under `shared(row)` only, split at per-viewer slots
 (app.slots) that are filled on each request: a kept output can never carry one member's reaction or controls to
 another.
@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BigInteger, BindParameter, Select, Text, bindparam, func, select
+from sqlalchemy import BigInteger, BindParameter, Select, Text, bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -28,7 +28,7 @@ from app.groups.models import Group
 from app.groups.schemas import GroupSummary
 from app.lru import SizedLRU
 from app.permissions import Actor
-from app.posts.models import REACTION_KINDS, Post, PostMention, PostTopic, Reaction
+from app.posts.models import REACTION_KINDS, Post, PostMention, PostTopic, Reaction, SavedPost
 from app.posts.schemas import PostRead
 from app.runtime import CacheSpec
 from app.search.highlight import plain_title
@@ -63,9 +63,10 @@ class PostRow(NamedTuple):
     mention_list: str | None  # JSON: [[id, handle, display_name, title], ...]
     # Per viewer, after everything shared (`shared()` cuts here).
     my_reaction: str | None
+    saved: bool  # the viewer saved it for later (SQLite answers 0 or 1)
 
 
-PER_VIEWER = ("my_reaction",)
+PER_VIEWER = ("my_reaction", "saved")
 _SHARED = len(PostRow._fields) - len(PER_VIEWER)
 
 
@@ -75,7 +76,7 @@ def shared(row: PostRow) -> tuple[Any, ...]:
 
 
 _POSTS, _USERS, _GROUPS = Post.__table__, User.__table__, Group.__table__
-_TOPICS, _REACTIONS = PostTopic.__table__.c, Reaction.__table__.c
+_TOPICS, _REACTIONS, _SAVED = PostTopic.__table__.c, Reaction.__table__.c, SavedPost.__table__.c
 VIEWER = bindparam("viewer", type_=BigInteger)  # 0 when nobody views (live events): no reaction matches
 
 
@@ -113,6 +114,8 @@ def post_rows() -> Select[Any]:
     and what they list. Its columns are `PostRow`'s, in order (`tests/posts/test_read_model.py` checks)."""
     topics = select(func.aggregate_strings(_TOPICS.topic, " ")).where(_TOPICS.post_id == _POSTS.c.id)
     mine = select(_REACTIONS.kind).where(_REACTIONS.post_id == _POSTS.c.id, _REACTIONS.user_id == VIEWER)
+    # One probe of the (user_id, post_id) unique index per row.
+    saved = exists().where(_SAVED.user_id == VIEWER, _SAVED.post_id == _POSTS.c.id)
     return select(
         _POSTS,
         _USERS.c.handle.label("author_handle"), _USERS.c.display_name.label("author_display_name"),
@@ -122,6 +125,7 @@ def post_rows() -> Select[Any]:
         topics.scalar_subquery().label("topic_list"),
         _mention_list(_POSTS.c.id).label("mention_list"),
         mine.scalar_subquery().label("my_reaction"),
+        saved.label("saved"),
     ).select_from(
         _POSTS.join(_USERS, _USERS.c.id == _POSTS.c.author_id).outerjoin(_GROUPS, _GROUPS.c.id == _POSTS.c.group_id)
     )
@@ -245,7 +249,7 @@ def new_row(post: Post, actor: Actor, topics: Sequence[str], mentioned: Sequence
         post.id, post.author_id, post.group_id, post.kind, post.title, post.body, post.body_html, post.created_at,
         post.edited_at, None, None, post.comment_count, post.reaction_count, actor.handle, actor.display_name,
         actor.title, group.slug if group else None, group.name if group else None,
-        group.visibility if group else None, " ".join(topics) or None, mention_list, None,
+        group.visibility if group else None, " ".join(topics) or None, mention_list, None, False,
     )
 
 

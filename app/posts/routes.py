@@ -2,21 +2,24 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 
 from app.db import SessionDep
 from app.deps import Cursor, Id, Limit, RuntimeDep
-from app.posts import comments, reactions, service
+from app.posts import comments, reactions, reactors, saved, service, topic_follows
 from app.posts.mentions import MAX_SUGGESTIONS, suggest_mentions
-from app.posts.read import api_view, created_view
+from app.posts.read import api_view, created_view, to_api
 from app.posts.schemas import (
     CommentCreate,
     CommentRead,
+    CommentUpdate,
+    FollowedTopic,
     PostCreate,
     PostRead,
     PostUpdate,
     ReactionSet,
     ReactionState,
+    ReactorRead,
 )
 from app.posts.views import comment_view, comment_views
 from app.schemas import Page, SafeStr
@@ -25,6 +28,7 @@ from app.users.schemas import UserSummary
 
 router = APIRouter(prefix="/api/v1", tags=["posts"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+Topic = Annotated[str, Path(min_length=1, max_length=61)]
 
 
 @router.post("/posts", status_code=201, response_model=PostRead)
@@ -69,6 +73,11 @@ async def list_comments(
     return Page(items=await comment_views(session, actor, items), next_cursor=next_cursor)
 
 
+@router.patch("/comments/{comment_id}", response_model=CommentRead)
+async def update_comment(comment_id: Id, data: CommentUpdate, session: SessionDep, actor: CurrentActor) -> CommentRead:
+    return await comment_view(session, actor, await comments.update_comment(session, actor, comment_id, data))
+
+
 @router.delete("/comments/{comment_id}", status_code=204)
 async def delete_comment(comment_id: Id, session: SessionDep, actor: CurrentActor) -> Response:
     await comments.delete_comment(session, actor, comment_id)
@@ -95,6 +104,66 @@ async def set_comment_reaction(
 @router.delete("/comments/{comment_id}/reaction", response_model=ReactionState)
 async def clear_comment_reaction(comment_id: Id, session: SessionDep, actor: CurrentActor) -> ReactionState:
     return await reactions.clear_comment_reaction(session, actor, comment_id)
+
+
+@router.get("/posts/{post_id}/reactions", response_model=Page[ReactorRead])
+async def list_post_reactions(
+    post_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+) -> Page[ReactorRead]:
+    """Who reacted to the post, newest first."""
+    items, next_cursor = await reactors.post_reactors(session, actor, post_id, cursor=cursor, limit=limit)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.get("/comments/{comment_id}/reactions", response_model=Page[ReactorRead])
+async def list_comment_reactions(
+    comment_id: Id, session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+) -> Page[ReactorRead]:
+    """Who reacted to the comment, newest first."""
+    items, next_cursor = await reactors.comment_reactors(session, actor, comment_id, cursor=cursor, limit=limit)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.put("/posts/{post_id}/saved", status_code=204)
+async def save_post(post_id: Id, session: SessionDep, actor: CurrentActor) -> Response:
+    await saved.save_post(session, actor, post_id)
+    return Response(status_code=204)
+
+
+@router.delete("/posts/{post_id}/saved", status_code=204)
+async def unsave_post(post_id: Id, session: SessionDep, actor: CurrentActor) -> Response:
+    await saved.unsave_post(session, actor, post_id)
+    return Response(status_code=204)
+
+
+@router.get("/users/me/saved", response_model=Page[PostRead])
+async def list_saved_posts(
+    session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+) -> Page[PostRead]:
+    """The posts I saved and may still see, newest saved first."""
+    rows, next_cursor = await saved.saved_posts(session, actor, cursor=cursor, limit=limit)
+    return Page(items=[to_api(row) for row in rows], next_cursor=next_cursor)
+
+
+@router.put("/topics/{topic}/follow", status_code=204)
+async def follow_topic(topic: Topic, session: SessionDep, actor: CurrentActor) -> Response:
+    await topic_follows.follow_topic(session, actor, topic)
+    return Response(status_code=204)
+
+
+@router.delete("/topics/{topic}/follow", status_code=204)
+async def unfollow_topic(topic: Topic, session: SessionDep, actor: CurrentActor) -> Response:
+    await topic_follows.unfollow_topic(session, actor, topic)
+    return Response(status_code=204)
+
+
+@router.get("/users/me/topics", response_model=Page[FollowedTopic])
+async def list_followed_topics(
+    session: SessionDep, actor: CurrentActor, cursor: Cursor = None, limit: Limit = 20
+) -> Page[FollowedTopic]:
+    """The topics I follow, by name."""
+    items, next_cursor = await topic_follows.followed_topics(session, actor, cursor=cursor, limit=limit)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get("/mentions", response_model=Page[UserSummary])

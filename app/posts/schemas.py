@@ -106,3 +106,22 @@ class ReactionSet(BaseModel):
 class ReactionState(BaseModel):
     reaction_count: int
     my_reaction: str | None
+
+
+class CommentUpdate(BaseModel):
+    """A comment's new text: the same limits and Markdown as when it was written."""
+
+    model_config = ConfigDict(extra="ignore")
+    body: CommentBody
+
+
+class ReactorRead(BaseModel):
+    """One member's reaction, in the list of who reacted."""
+
+    user: UserSummary
+    kind: str
+
+
+class FollowedTopic(BaseModel):
+    topic: str
+    followed_at: datetime

@@ -91,7 +91,7 @@ async def test_post_mention_comment_like(new_page, screenshot, live_server):
     url_before = bea.url
     await like.click()
     await expect(like).to_have_attribute("aria-pressed", "true")
-    await expect(like.locator("[data-reaction-count]")).to_have_text("1")
+    await expect(bea.locator(f"#post-{post_id} .post-actions [data-reaction-count]")).to_have_text("1")  # beside the button
     assert bea.url == url_before  # in place, no reload
 
     # Alex sees the comment and the counts on the post page.

@@ -82,3 +82,34 @@ async def test_published_rows_leave_out_deleted_posts_and_carry_no_reaction(
     assert list(rows) == [kept["id"]]
     live = read.live_object(rows[kept["id"]])
     assert "my_reaction" not in live and live["reaction_count"] == 1
+
+
+def saved_pressed(card: str) -> bool:
+    """The "Save" toggle's state in a card (the Like button has its own aria-pressed)."""
+    form = card[card.index('class="save-form"'):]
+    return 'class="save-button" aria-pressed="true"' in form and 'name="state" value="off"' in form
+
+
+async def test_cards_show_each_viewer_only_their_own_saved_state(
+    client: httpx.AsyncClient, browser_factory: Any, anna: Any, mia: Any, olga: Any, make_group: Any,
+    make_post: Any,
+) -> None:
+    group = await make_group(anna, "Lectures", "public", members=(mia, olga))
+    post = await make_post(mia, "À lire plus tard", group_id=group["id"])
+    r = await client.put(f"/api/v1/posts/{post['id']}/saved", headers=olga.headers)
+    assert r.status_code == 204, r.text
+    # Only Olga saved it: she sees the toggle pressed wherever the card is shown, from the cache or not, and the
+    # others never see her state (the card is kept once for all of them).
+    expected = {mia.id: False, anna.id: False, olga.id: True}
+    for _round in range(2):
+        for member in (olga, mia, anna):
+            browser = browser_factory("en", member.token)
+            for url in ("/", f"/groups/{group['slug']}", f"/posts/{post['id']}"):
+                page = await browser.get(url)
+                assert page.status_code == 200, (url, page.text[:200])
+                assert saved_pressed(card_of(page.text, post["id"])) is expected[member.id], (member.handle, url)
+            fragment = await browser.get(f"/fragments/posts/{post['id']}")
+            assert saved_pressed(fragment.text) is expected[member.id], member.handle
+    assert (await client.delete(f"/api/v1/posts/{post['id']}/saved", headers=olga.headers)).status_code == 204
+    page = await browser_factory("en", olga.token).get("/")
+    assert saved_pressed(card_of(page.text, post["id"])) is False

@@ -5,7 +5,7 @@
 //   its card in this feed (/fragments/posts/{id}?feed=..., 204 when the post is not in it: the server's feed rule
 //   decides, never this script); accepted cards wait under a "N new posts" bar (aria-live polite) and a click
 //   inserts them at the top.
-// - Post page (#comments[data-post-id]): new comments (from /fragments/comments/{id}) and counts in place.
+// - Post page (#comments[data-post-id]): new and edited comments (from /fragments/comments/{id}) and counts in place.
 // - Other scripts listen to the "ruche:live" DOM event (notifications.js updates the bell).
 (function () {
   "use strict";
@@ -66,6 +66,7 @@
     if (event.type === "post.created") return newPost(event.post);
     if (event.type === "post.deleted") return removePost(event.post_id);
     if (event.type === "comment.created") return newComment(event.comment, event.comment_count);
+    if (event.type === "comment.updated") return updateComment(event.comment);
     if (event.type === "comment.deleted") return removeComment(event);
     if (event.type === "reaction.changed") return setReactions(event);
   }
@@ -154,6 +155,22 @@
       list.appendChild(item);
       var empty = comments.querySelector("[data-comments-empty]");
       if (empty) empty.remove();
+    });
+  }
+
+  function updateComment(comment) {
+    // An edit: the comment's head (its "edited" mark) and text are replaced by the server's rendering; its
+    // actions are left alone, so a reply being typed under it is kept.
+    var node = comment && document.getElementById("comment-" + comment.id);
+    var shown = node && node.querySelector(":scope > article.comment");
+    if (!shown) return;
+    fragment("/fragments/comments/" + comment.id).then(function (item) {
+      var fresh = item && item.querySelector(":scope > article.comment");
+      if (!fresh) return;
+      [".comment-head", ".comment-body"].forEach(function (part) {
+        var old = shown.querySelector(":scope > " + part), now = fresh.querySelector(":scope > " + part);
+        if (old && now) old.parentNode.replaceChild(now, old);
+      });
     });
   }
 
