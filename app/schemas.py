@@ -31,8 +31,8 @@ def _visible(value: object) -> object:
 VisibleLine = BeforeValidator(_visible)
 SafeStr = Annotated[str, AfterValidator(_no_nul)]
 Name = Annotated[
-    str, VisibleLine, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_no_nul)]
-ShortText = Annotated[str, VisibleLine, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_no_nul)]
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), VisibleLine, AfterValidator(_no_nul)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), VisibleLine, AfterValidator(_no_nul)]
 LongText = Annotated[str, StringConstraints(max_length=5000), AfterValidator(_no_nul)]
 
 

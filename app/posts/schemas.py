@@ -43,7 +43,7 @@ CommentBody = Annotated[
     str, StringConstraints(max_length=MAX_COMMENT_BODY), AfterValidator(_no_nul), AfterValidator(_not_blank)
 ]
 Title = Annotated[
-    str, VisibleLine, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE), AfterValidator(_no_nul)]
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE), VisibleLine, AfterValidator(_no_nul)]
 
 
 class PostCreate(BaseModel):

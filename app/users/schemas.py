@@ -17,8 +17,8 @@ from app.timezones import valid_time_zone
 Password = Annotated[str, StringConstraints(min_length=10, max_length=1024), AfterValidator(lambda v: _no_nul(v))]
 # Lowered before the pattern runs: "Alice_M" is accepted as "alice_m".
 Handle = Annotated[
-    str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v), VisibleLine,
-    StringConstraints(pattern=r"^[a-z0-9._-]{2,40}$"),
+    str, StringConstraints(pattern=r"^[a-z0-9._-]{2,40}$"),
+    BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v), VisibleLine,
 ]
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(lambda v: _no_nul(v))]
 Bio = Annotated[str, StringConstraints(max_length=5000), AfterValidator(lambda v: _no_nul(v))]

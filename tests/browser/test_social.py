@@ -113,7 +113,7 @@ async def test_who_reacted_save_and_comment_edit(new_page, screenshot, live_serv
     await follow.click()
     await expect(bea.locator("form.topic-follow button")).to_have_text(f"Vous suivez #{topic}")
     await bea.goto("/")
-    await expect(bea.locator(f"a.tag[href='/topics/{topic}']").first).to_be_visible()
+    await expect(bea.locator(f"a.topic[href='/topics/{topic}']").first).to_be_visible()
     await screenshot(bea, "social-home")
     assert bea.console_errors == [] and bea.failed_resources == []
 
