@@ -11,7 +11,7 @@ from app.groups import service as groups_service
 from app.outbox.types import CommentCreated, CommentDeleted, CommentUpdated
 from app.outbox.write import emit
 from app.permissions import Actor
-from app.posts import counters
+from app.posts import counters, idempotency
 from app.posts.mentions import MAX_NOTIFIED_MENTIONS, resolve_handles
 from app.posts.models import Comment, Post
 from app.posts.schemas import CommentCreate, CommentUpdate, cursor_id
@@ -68,6 +68,27 @@ async def create_comment(session: AsyncSession, actor: Actor, post_id: int, data
     ))
     await session.flush()
     return comment
+
+
+async def create_comment_once(
+    session: AsyncSession, actor: Actor, post_id: int, data: CommentCreate, idempotency_key: str | None,
+) -> tuple[Comment, bool]:
+    """`create_comment` with an `Idempotency-Key`: a retry (a client that lost the answer, a worker that crashed
+    after committing) gets the first comment back, `created` False, rather than a second copy."""
+    if idempotency_key is None:
+        return await create_comment(session, actor, post_id, data), True
+    key = idempotency.check_key(idempotency_key)
+    request_hash = idempotency.fingerprint(data, f"comment-on:{post_id}:")
+    earlier = await idempotency.find(session, actor.user_id, key)
+    if earlier is None:
+        earlier = await idempotency.claim(session, actor.user_id, key, request_hash)
+    if earlier is not None:
+        idempotency.check_same_request(earlier, request_hash)
+        comment, _post = await access_comment(session, actor, earlier.comment_id or 0)
+        return comment, False
+    comment = await create_comment(session, actor, post_id, data)
+    await idempotency.attach_comment(session, actor.user_id, key, comment.id)
+    return comment, True
 
 
 async def update_comment(session: AsyncSession, actor: Actor, comment_id: int, data: CommentUpdate) -> Comment:

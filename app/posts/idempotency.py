@@ -1,4 +1,4 @@
-"""`Idempotency-Key` for creating posts: per member, kept 24 h (SECURITY.md).
+"""`Idempotency-Key` for creating posts and comments: per member, kept 24 h (SECURITY.md).
 
 The key row is inserted in the same transaction as the post, before it. Two requests with the same key
 race on the table's primary key: on PostgreSQL the second INSERT waits for the first transaction, then does
@@ -10,6 +10,7 @@ import hashlib
 import json
 from datetime import timedelta
 
+from pydantic import BaseModel
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
@@ -18,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import utcnow
 from app.errors import Conflict, Invalid
 from app.posts.models import IdempotencyKey
-from app.posts.schemas import PostCreate
 
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 200
@@ -30,9 +30,11 @@ def check_key(key: str) -> str:
     return key
 
 
-def fingerprint(data: PostCreate) -> str:
+def fingerprint(data: BaseModel, target: str = "") -> str:
+    """The request a key was first used with; `target` names what it acts on beyond its body (a comment's post), so
+    the same key and body on another post, or as a post, is another request (422)."""
     canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256((target + canonical).encode()).hexdigest()
 
 
 async def find(session: AsyncSession, user_id: int, key: str) -> IdempotencyKey | None:
@@ -79,7 +81,7 @@ async def claim(session: AsyncSession, user_id: int, key: str, request_hash: str
     if claimed is not None:
         return None
     existing = await find(session, user_id, key)
-    if existing is None or existing.post_id is None:
+    if existing is None or (existing.post_id is None and existing.comment_id is None):
         raise Conflict("A request with this Idempotency-Key is in progress")
     return existing
 
@@ -99,6 +101,13 @@ def _sqlstate(exc: DBAPIError) -> str | None:
 async def attach_post(session: AsyncSession, user_id: int, key: str, post_id: int) -> None:
     await session.execute(
         update(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key).values(post_id=post_id)
+    )
+
+
+async def attach_comment(session: AsyncSession, user_id: int, key: str, comment_id: int) -> None:
+    await session.execute(
+        update(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        .values(comment_id=comment_id)
     )
 
 

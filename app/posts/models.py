@@ -87,7 +87,7 @@ class Reaction(Base):
 
 
 class IdempotencyKey(Base):
-    """A member's `Idempotency-Key`, kept 24 h: a retry returns the first post."""
+    """A member's `Idempotency-Key`, kept 24 h: a retry returns the first post, or comment (one of the two ids)."""
 
     __tablename__ = "idempotency_keys"
 
@@ -95,6 +95,7 @@ class IdempotencyKey(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), nullable=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 

@@ -61,8 +61,14 @@ async def delete_post(post_id: Id, session: SessionDep, actor: CurrentActor) -> 
 
 
 @router.post("/posts/{post_id}/comments", status_code=201, response_model=CommentRead)
-async def create_comment(post_id: Id, data: CommentCreate, session: SessionDep, actor: CurrentActor) -> CommentRead:
-    return await comment_view(session, actor, await comments.create_comment(session, actor, post_id, data))
+async def create_comment(
+    post_id: Id, data: CommentCreate, response: Response, session: SessionDep, actor: CurrentActor,
+    idempotency_key: IdempotencyKey = None,
+) -> CommentRead:
+    comment, created = await comments.create_comment_once(session, actor, post_id, data, idempotency_key)
+    if not created:
+        response.status_code = 200  # a replayed Idempotency-Key: the first comment, not a new one
+    return await comment_view(session, actor, comment)
 
 
 @router.get("/posts/{post_id}/comments", response_model=Page[CommentRead])

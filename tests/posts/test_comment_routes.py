@@ -186,3 +186,61 @@ class TestDeleteComment:
         c = await comment(anna, post, "Internal")
         assert (await client.delete(f"/api/v1/comments/{c['id']}", headers=olga.headers)).status_code == 404
         assert (await client.delete("/api/v1/comments/999999", headers=olga.headers)).status_code == 404
+
+
+class TestCommentIdempotencyKey:
+    """A retried comment (the answer lost, a worker killed after its commit) is saved once (issue 27, point 3)."""
+
+    async def test_retry_with_the_same_key_returns_the_first_comment(
+            self, client: httpx.AsyncClient, mia: Any, olga: Any, make_post: Any) -> None:
+        post = await make_post(mia, "Question ?")
+        headers = {**olga.headers, "Idempotency-Key": "c-1"}
+        first = await client.post(f"{POSTS}/{post['id']}/comments", json={"body": "Une réponse"}, headers=headers)
+        again = await client.post(f"{POSTS}/{post['id']}/comments", json={"body": "Une réponse"}, headers=headers)
+        assert first.status_code == 201 and again.status_code == 200, (first.text, again.text)
+        assert again.json() == first.json()
+        listed = (await client.get(f"{POSTS}/{post['id']}/comments", headers=olga.headers)).json()["items"]
+        assert [c["id"] for c in listed] == [first.json()["id"]]
+        assert (await get_post(client, olga, post))["comment_count"] == 1
+
+    async def test_the_same_key_for_another_request_is_422(
+            self, client: httpx.AsyncClient, mia: Any, olga: Any, make_post: Any) -> None:
+        one, two = await make_post(mia, "Un"), await make_post(mia, "Deux")
+        headers = {**olga.headers, "Idempotency-Key": "c-2"}
+        assert (await client.post(f"{POSTS}/{one['id']}/comments", json={"body": "A"},
+                                  headers=headers)).status_code == 201
+        for post, body in ((one, "B"), (two, "A")):  # another text; the same text on another post
+            r = await client.post(f"{POSTS}/{post['id']}/comments", json={"body": body}, headers=headers)
+            assert r.status_code == 422, r.text
+        r = await client.post(POSTS, json={"body": "A"}, headers=headers)  # the key of a comment, for a post
+        assert r.status_code == 422, r.text
+
+    async def test_concurrent_retries_create_one_comment(
+            self, client: httpx.AsyncClient, mia: Any, olga: Any, make_post: Any) -> None:
+        import asyncio
+
+        post = await make_post(mia, "Course")
+        headers = {**olga.headers, "Idempotency-Key": "c-race"}
+        responses = await asyncio.gather(*[
+            client.post(f"{POSTS}/{post['id']}/comments", json={"body": "Vite"}, headers=headers) for _ in range(4)])
+        statuses = sorted(r.status_code for r in responses)
+        assert statuses.count(201) == 1 and set(statuses) <= {200, 201, 409, 503}, statuses
+        assert len({r.json()["id"] for r in responses if r.status_code in (200, 201)}) == 1
+        assert (await get_post(client, olga, post))["comment_count"] == 1
+
+    async def test_a_refused_comment_leaves_its_key_free(
+            self, client: httpx.AsyncClient, mia: Any, olga: Any, make_post: Any) -> None:
+        post = await make_post(mia, "Question")
+        headers = {**olga.headers, "Idempotency-Key": "c-3"}
+        r = await client.post(f"{POSTS}/{post['id']}/comments", json={"body": "x", "parent_id": 999_999},
+                              headers=headers)
+        assert r.status_code == 422  # no such parent: nothing written, the key not kept
+        r = await client.post(f"{POSTS}/{post['id']}/comments", json={"body": "x"}, headers=headers)
+        assert r.status_code == 201, r.text
+
+    @pytest.mark.parametrize("key", ["k" * 201, ""])
+    async def test_a_bad_key_is_422(self, client: httpx.AsyncClient, mia: Any, make_post: Any, key: str) -> None:
+        post = await make_post(mia, "Question")
+        r = await client.post(f"{POSTS}/{post['id']}/comments", json={"body": "x"},
+                              headers={**mia.headers, "Idempotency-Key": key})
+        assert r.status_code == 422
