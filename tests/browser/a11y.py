@@ -12,19 +12,12 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
 
 # Returns plain data: Playwright cannot hand DOM nodes back, and the report needs only selectors and snippets.
-# `ignored` maps a rule id to a CSS selector: that rule's findings on elements inside it are dropped (vendored
-# markup we cannot change, see `assert_accessible`); every other rule still checks those elements.
-_RUN = """async (ignored) => {
+_RUN = """async () => {
   const results = await axe.run(document, {resultTypes: ["violations"]});
-  const kept = n => {
-    const selector = ignored[results.violations.find(v => v.nodes.includes(n)).id];
-    const el = selector && n.target.length === 1 ? document.querySelector(n.target[0]) : null;
-    return !(el && el.closest(selector));
-  };
   return results.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-    nodes: v.nodes.filter(kept).map(n => ({target: n.target.join(" "), html: n.html, summary: n.failureSummary || ""})),
-  })).filter(v => v.nodes.length);
+    nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html, summary: n.failureSummary || ""})),
+  }));
 }"""
 
 
@@ -33,11 +26,11 @@ def _axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-async def audit(page: Any, ignored: dict[str, str] | None = None) -> list[dict[str, Any]]:
+async def audit(page: Any) -> list[dict[str, Any]]:
     """Every axe violation on the page as it is now (after scripts ran), each with its impact and nodes."""
     if not await page.evaluate("typeof window.axe === 'object'"):
         await page.evaluate(_axe_source())
-    violations: list[dict[str, Any]] = await page.evaluate(_RUN, ignored or {})
+    violations: list[dict[str, Any]] = await page.evaluate(_RUN)
     return violations
 
 
@@ -58,8 +51,7 @@ def describe(name: str, violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-async def assert_accessible(page: Any, name: str, ignored: dict[str, str] | None = None) -> None:
-    """Fail with a readable report when axe finds a critical or serious violation on the page. `ignored`
-    ({rule id: selector}) is only for vendored markup (the API documentation's), each entry with its reason."""
-    found = blocking(await audit(page, ignored))
+async def assert_accessible(page: Any, name: str) -> None:
+    """Fail with a readable report when axe finds a critical or serious violation on the page."""
+    found = blocking(await audit(page))
     assert not found, describe(name, found)
