@@ -8,7 +8,7 @@
       url: swagger.dataset.openapiUrl,
       dom_id: "#swagger-ui",
       layout: "BaseLayout",
-      deepLinking: true,
+      deepLinking: false,  // true wraps each path in a link inside the summary button (axe: nested-interactive)
       showExtensions: true,
       showCommonExtensions: true,
       presets: [window.SwaggerUIBundle.presets.apis, window.SwaggerUIBundle.SwaggerUIStandalonePreset],
