@@ -80,12 +80,15 @@ def make_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         # key lookup, whose best plan does not depend on the values. For the same reason no Memoize nodes: a feed
         # page joins twenty posts to their authors and groups, and setting up the caches of those lookups on each
         # run cost more than it saved (feed statement 0.47 -> 0.43 ms of PostgreSQL CPU, group feed 0.50 -> 0.43).
+        # No JIT: a generic plan does not know a page's LIMIT, so its cost estimate (a tenth of the table) crossed
+        # `jit_above_cost` once the home feed gained the followed-topics condition, and each execution spent 60 ms
+        # compiling for a query that runs in 1 ms. Every statement of Ruche is keyset-paged or a key lookup.
         # `statement_timeout` runs inside PostgreSQL: a frozen server or a silent partition never sends its error.
         # The driver's own `command_timeout` bounds every statement from this side (a little above the server's
         # limit, so a slow statement still gets PostgreSQL's error first), and the request becomes a 503.
         "connect_args": {"timeout": 5, "command_timeout": COMMAND_TIMEOUT_S, "server_settings": {
             "statement_timeout": "5000", "lock_timeout": "2000", "plan_cache_mode": "force_generic_plan",
-            "enable_memoize": "off"}},
+            "enable_memoize": "off", "jit": "off"}},
     }
     if "poolclass" in overrides:
         for key in ("pool_size", "max_overflow", "pool_timeout"):

@@ -125,3 +125,5 @@ class TestPostgreSQLSettings:
         async with app.state.runtime.engine.connect() as conn:
             assert (await conn.execute(text("SHOW plan_cache_mode"))).scalar() == "force_generic_plan"
             assert (await conn.execute(text("SHOW enable_memoize"))).scalar() == "off"
+            # A generic plan's cost ignores the LIMIT: JIT compiled the home feed (60 ms) on every execution.
+            assert (await conn.execute(text("SHOW jit"))).scalar() == "off"
