@@ -198,6 +198,6 @@ async def test_open_menus_and_popups(admin_page: Any, community: dict[str, str])
     await expect(page.locator(".member-menu[open]")).to_have_count(1)
     await assert_accessible(page, "member menu open")
     await page.locator(".member-menu summary").click()
-    await page.locator(".comment-item summary").first.click()
-    await expect(page.locator(".comment-item details[open] textarea").first).to_be_visible()
+    await page.locator(".comment-item .reply-link").first.click()  # replies.js opens a reply form under the comment
+    await expect(page.locator(".comment-item .reply-form textarea").first).to_be_visible()
     await assert_accessible(page, "reply form open")
