@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
+from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -55,6 +56,8 @@ def environment(frontend_dir: Path) -> Environment:
 
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _gettext
+    # Counts shown in sentences follow the page's language: "10 000" in French, "10,000" in English.
+    env.filters["number"] = lambda n: format_decimal(n, locale=current_locale.get())
     return env
 
 

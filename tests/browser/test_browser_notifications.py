@@ -9,7 +9,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import PASSWORD, sign_in
+from tests.browser.conftest import PASSWORD, sign_in, sign_up
 
 pytestmark = pytest.mark.browser
 NB = "\u00a0"
@@ -96,3 +96,13 @@ async def test_grouped_notifications_in_french(live_server, new_page, screenshot
     await page.locator("[data-notif-list]").get_by_text("Membre 01 et 1 autre ont réagi à").wait_for()
     assert await page.locator("[data-unread-count]").text_content() == "3"
     assert page.console_errors == [] and page.failed_resources == []
+
+
+async def test_the_open_bell_stays_visible_on_the_dark_header(new_page):
+    page = await new_page(locale="fr-FR")
+    await sign_up(page, "Inès Cloche")
+    await page.goto("/")
+    bell = page.locator("#notif-button")
+    await bell.click()  # hovered, focused and expanded at once: the icon must not take the brown link colour
+    await expect(bell).to_have_attribute("aria-expanded", "true")
+    assert await bell.evaluate("b => getComputedStyle(b).color") == "rgb(255, 255, 255)"

@@ -132,3 +132,24 @@ async def test_phone_card_controls_fit(new_page, screenshot, live_server):
     overflow = await page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
     await screenshot(page, "social-phone-home")
+
+
+async def test_the_count_of_who_reacted_appears_with_the_first_like(new_page, live_server):
+    suffix = _letters()
+    chloe = await _api_member(live_server, f"Chloé Petit {suffix}")
+    post = (await _api(live_server, chloe, "POST", "/api/v1/posts",
+                       json={"body": f"Qui vient au pot de vendredi ? {suffix}"})).json()
+    bea = await new_page(viewport=DESKTOP, locale="fr-FR")
+    await sign_up(bea, f"Béa Roux {suffix}")
+    await bea.goto("/")
+    card = bea.locator(f"#post-{post['id']}")
+    count = card.locator("a.reactors-link")
+    await expect(count).to_be_hidden()  # no "0" link to an empty list
+    like = card.locator("form.reaction-form button")
+    await like.click()
+    await expect(like).to_have_attribute("aria-pressed", "true")
+    await expect(count).to_be_visible()
+    await expect(count.locator("[data-reaction-count]")).to_have_text("1")
+    await like.click()
+    await expect(like).to_have_attribute("aria-pressed", "false")
+    await expect(count).to_be_hidden()

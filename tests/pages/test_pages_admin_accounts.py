@@ -39,6 +39,12 @@ class TestCreateAccount:
         page = (await admin.get("/admin/users")).text
         assert 'href="/admin/users/new"' in page and 'href="/admin/users/import"' in page
 
+    async def test_the_import_limit_is_written_in_the_pages_language(self, member_browser, browser_factory):
+        admin, admin_fr = await member_browser("Alice Admin", lang="fr")
+        page = (await admin_fr.get("/admin/users/import")).text
+        assert "10\u202f000 lignes au plus" in page and "10,000" not in page
+        assert "at most 10,000 lines" in (await browser_factory("en", admin.token).get("/admin/users/import")).text
+
     async def test_admin_invites_a_member(self, member_browser, mailbox, client):
         _, admin = await member_browser("Alice Admin")
         r = await admin.post_form("/admin/users/new", "/admin/users/new",

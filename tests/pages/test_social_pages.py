@@ -42,6 +42,18 @@ class TestWhoReacted:
         assert "Qui a réagi" in page.text and "Bravo" in page.text
         assert page.text.index("Olga Outsider") < page.text.index("Mia Membre")  # newest first
 
+    async def test_no_count_link_before_the_first_reaction(
+        self, client: httpx.AsyncClient, browser_factory: Any, anna: Any, mia: Any
+    ) -> None:
+        post = await api_post(client, anna, "Qui vient au pot ?")
+        browser = browser_factory("fr", anna.token)
+        hidden_link = f'<a class="count reactors-link" href="/posts/{post["id"]}/reactions" hidden'
+        assert hidden_link in card_of((await browser.get("/")).text, post["id"])  # not a "0" opening an empty list
+        r = await client.put(f"{POSTS}/{post['id']}/reaction", json={"kind": "like"}, headers=mia.headers)
+        assert r.status_code == 200
+        card = card_of((await browser.get("/")).text, post["id"])
+        assert hidden_link not in card and f'href="/posts/{post["id"]}/reactions"' in card
+
     async def test_a_private_groups_list_is_a_404_page_for_outsiders(
         self, client: httpx.AsyncClient, browser_factory: Any, anna: Any, mia: Any, olga: Any, make_group: Any
     ) -> None:

@@ -1,7 +1,7 @@
 // Reactions, "Save", who reacted and "load more" in place; without this file all are plain forms and links.
 // - form.reaction-form: posted with fetch (the form carries its CSRF field; Accept: application/json gets
 //   {reaction_count, my_reaction}); the button's aria-pressed, the hidden state and the count beside the form
-//   ([data-reaction-count] in the same .post-actions / .comment-actions) follow.
+//   ([data-reaction-count] in the same .post-actions / .comment-actions, hidden at 0) follow.
 // - form.save-form: the same, answered {saved}.
 // - a[data-reactors]: the count; opens who reacted (the /posts/{id}/reactions page's [data-reactors-list]) in a
 //   modal <dialog>, which returns focus to the count when closed.
@@ -34,7 +34,12 @@
       form.querySelector("input[name=state]").value = on ? "off" : "on";
       var actions = form.closest(".post-actions, .comment-actions") || form;
       var count = actions.querySelector("[data-reaction-count]");
-      if (count) count.textContent = String(state.reaction_count);
+      if (count) {
+        count.textContent = String(state.reaction_count);
+        // The link to who reacted is hidden while nobody has reacted; the first Like shows it.
+        var link = count.closest("a[data-reactors]");
+        if (link) link.hidden = state.reaction_count === 0;
+      }
     }).catch(function () {
       form.submit(); // fall back to the plain form: the server answers with the page
     }).then(function () {

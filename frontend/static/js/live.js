@@ -190,6 +190,8 @@
     if (!node) return;
     var scope = event.comment_id ? node.querySelector(".comment-actions") : node.querySelector(".post-actions");
     setCount(scope, "[data-reaction-count]", event.reaction_count);
+    var link = scope && scope.querySelector("a[data-reactors]");
+    if (link && typeof event.reaction_count === "number") link.hidden = event.reaction_count === 0;
   }
 
   connect();
