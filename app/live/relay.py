@@ -25,6 +25,8 @@ class Relay(OutboxConsumer):
     # at 150 posts/s that was up to 300 turns a second in each worker, a fifth of the workers' CPU (8.2 ms per post
     # against 6.5 ms with this interval). Events may wait a twentieth of a second to travel together.
     min_interval_s = 0.05
+    # Live events wait for the relay: after a failed turn it tries again within seconds, not a minute.
+    max_backoff_s = 4.0
     cursor: MemoryCursor  # the relay reads and moves its position directly (the hub replays up to it)
 
     def __init__(self, app: Any, hub: Hub, builder: EventBuilder) -> None:

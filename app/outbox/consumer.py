@@ -52,6 +52,8 @@ class OutboxConsumer:
 
     task_name = "ruche-outbox"
     batch_size = BATCH
+    # Longest wait between failing turns (a consumer whose delay matters to members waits less).
+    max_backoff_s = MAX_BACKOFF_S
     # Least time between two turns: under a burst of commits, one turn then handles many activities.
     min_interval_s = 0.0
     # While a hole may still fill, read again this often.
@@ -173,7 +175,7 @@ class OutboxConsumer:
     def _failed(self, exc: Exception) -> float:
         """Log a failed turn (the traceback once, then a line) and return how long to wait before the next."""
         self.failures += 1
-        delay = min(self.poll_s * 2.0 ** self.failures, MAX_BACKOFF_S)
+        delay = min(self.poll_s * 2.0 ** self.failures, self.max_backoff_s)
         if self.failures == 1:
             self._log.exception("%s turn failed; retrying in %.2f s", self.task_name, delay)
         else:

@@ -25,13 +25,13 @@ class TestRelayOrder:
                     await session.execute(insert(Activity), [row(10), row(12)])
                     await session.commit()
                 relay.wake()
-                first = await sock.receive()
+                first = await sock.receive(timeout=10)
                 assert first["id"] == start + 10
                 await sock.nothing(0.3)
                 async with app.state.runtime.sessionmaker() as session:
                     await session.execute(insert(Activity), [row(11)])
                     await session.commit()
                 relay.wake()
-                assert [e["id"] for e in await sock.events(2)] == [start + 11, start + 12]
+                assert [e["id"] for e in await sock.events(2, timeout=10)] == [start + 11, start + 12]
         finally:
             await relay.reset(relay.cursor.position)
