@@ -1,6 +1,7 @@
 """Search fixtures: members in and out of groups, content through the API, and an index emptied per test."""
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -84,3 +85,20 @@ def search(client: httpx.AsyncClient) -> Any:
 def ids(response: httpx.Response, kind: str | None = None) -> list[int]:
     assert response.status_code == 200, response.text
     return [i["id"] for i in response.json()["items"] if kind is None or i["type"] == kind]
+
+
+@pytest.fixture
+async def page_client(app: Any) -> AsyncIterator[Any]:
+    """page_client(member, lang): an httpx client signed in with the member's page cookie."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make(member: Any, lang: str = "en") -> httpx.AsyncClient:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver",
+                                   headers={"Accept": "text/html", "Accept-Language": lang})
+        client.cookies.set("ruche_session", member.token)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()

@@ -1,28 +1,11 @@
 """The results page (/search), the header search box and GET /api/v1/search/suggest."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.search.conftest import ids
-
-
-@pytest.fixture
-async def page_client(app: Any) -> AsyncIterator[Any]:
-    clients: list[httpx.AsyncClient] = []
-
-    def make(member: Any, lang: str = "en") -> httpx.AsyncClient:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver",
-                                   headers={"Accept": "text/html", "Accept-Language": lang})
-        client.cookies.set("ruche_session", member.token)
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        await client.aclose()
 
 
 class TestResultsPage:

@@ -1,7 +1,6 @@
 """Search answers questions (issue 19, point 4): stop words of both languages are left out, words are joined with OR
 and ranked by how many of them a document holds, and skills meet their translation through the admins' synonyms."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -14,22 +13,6 @@ USERS = "/api/v1/users"
 PAIRS = [{"fr": "référencement", "en": "SEO"}, {"fr": "relations presse", "en": "press relations"},
          {"fr": "communication interne", "en": "internal communication"}]
 
-
-@pytest.fixture
-async def page_client(app: Any) -> AsyncIterator[Any]:
-    """page_client(member, lang): an httpx client signed in with the member's page cookie."""
-    clients: list[httpx.AsyncClient] = []
-
-    def make(member: Any, lang: str = "en") -> httpx.AsyncClient:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver",
-                                   headers={"Accept": "text/html", "Accept-Language": lang})
-        client.cookies.set("ruche_session", member.token)
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        await client.aclose()
 
 
 @pytest.fixture

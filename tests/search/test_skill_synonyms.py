@@ -2,7 +2,6 @@
 admins only; seeded with the demo community's skills by its migration."""
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +17,6 @@ from app.search.queries import synonym_key
 SYNONYMS = "/api/v1/admin/skill-synonyms"
 PAGE = "/admin/skill-synonyms"
 
-
-@pytest.fixture
-async def page_client(app: Any) -> AsyncIterator[Any]:
-    clients: list[httpx.AsyncClient] = []
-
-    def make(member: Any, lang: str = "en") -> httpx.AsyncClient:
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver",
-                                   headers={"Accept": "text/html", "Accept-Language": lang})
-        client.cookies.set("ruche_session", member.token)
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        await client.aclose()
 
 
 async def _csrf(client: httpx.AsyncClient, page: str = PAGE) -> str:

@@ -15,59 +15,49 @@
     if (status) status.textContent = text;
   }
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.classList || !form.classList.contains("reaction-form") || !window.fetch) return;
-    event.preventDefault();
-    var button = form.querySelector("button");
-    if (button.getAttribute("aria-busy") === "true") return;
-    button.setAttribute("aria-busy", "true");
-    fetch(form.action, {
-      method: "POST", body: new FormData(form), credentials: "same-origin",
-      headers: { Accept: "application/json" }
-    }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
-      return response.json();
-    }).then(function (state) {
-      var on = state.my_reaction !== null;
-      button.setAttribute("aria-pressed", on ? "true" : "false");
-      form.querySelector("input[name=state]").value = on ? "off" : "on";
-      var actions = form.closest(".post-actions, .comment-actions") || form;
-      var count = actions.querySelector("[data-reaction-count]");
-      if (count) {
-        count.textContent = String(state.reaction_count);
-        // The link to who reacted is hidden while nobody has reacted; the first Like shows it.
-        var link = count.closest("a[data-reactors]");
-        if (link) link.hidden = state.reaction_count === 0;
-      }
-    }).catch(function () {
-      form.submit(); // fall back to the plain form: the server answers with the page
-    }).then(function () {
-      button.removeAttribute("aria-busy");
+  // A toggle form (Like, Save) posted with fetch: `apply(form, button, state)` shows the JSON answer; any failure
+  // falls back to the plain form, whose page the server answers.
+  function toggleForm(className, apply) {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (!form.classList || !form.classList.contains(className) || !window.fetch) return;
+      event.preventDefault();
+      var button = form.querySelector("button");
+      if (button.getAttribute("aria-busy") === "true") return;
+      button.setAttribute("aria-busy", "true");
+      fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      }).then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      }).then(function (state) {
+        apply(form, button, state);
+      }).catch(function () {
+        form.submit();
+      }).then(function () {
+        button.removeAttribute("aria-busy");
+      });
     });
+  }
+
+  toggleForm("reaction-form", function (form, button, state) {
+    var on = state.my_reaction !== null;
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+    form.querySelector("input[name=state]").value = on ? "off" : "on";
+    var actions = form.closest(".post-actions, .comment-actions") || form;
+    var count = actions.querySelector("[data-reaction-count]");
+    if (count) {
+      count.textContent = String(state.reaction_count);
+      // The link to who reacted is hidden while nobody has reacted; the first Like shows it.
+      var link = count.closest("a[data-reactors]");
+      if (link) link.hidden = state.reaction_count === 0;
+    }
   });
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.classList || !form.classList.contains("save-form") || !window.fetch) return;
-    event.preventDefault();
-    var button = form.querySelector("button");
-    if (button.getAttribute("aria-busy") === "true") return;
-    button.setAttribute("aria-busy", "true");
-    fetch(form.action, {
-      method: "POST", body: new FormData(form), credentials: "same-origin",
-      headers: { Accept: "application/json" }
-    }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
-      return response.json();
-    }).then(function (state) {
-      button.setAttribute("aria-pressed", state.saved ? "true" : "false");
-      form.querySelector("input[name=state]").value = state.saved ? "off" : "on";
-    }).catch(function () {
-      form.submit();
-    }).then(function () {
-      button.removeAttribute("aria-busy");
-    });
+  toggleForm("save-form", function (form, button, state) {
+    button.setAttribute("aria-pressed", state.saved ? "true" : "false");
+    form.querySelector("input[name=state]").value = state.saved ? "off" : "on";
   });
 
   var dialog = null;
