@@ -179,9 +179,13 @@ async def render_post_page(
 @pages.get("/posts/{post_id}/edit")
 async def edit_form(request: Request, post_id: Id, actor: PageActor, session: SessionDep) -> Response:
     post = await _editable(session, actor, post_id)
-    values = {"title": post.title or "", "body": post.body}
-    return render(request, "posts/edit.html", {"post": post, "values": values, "errors": {}, "max_body": MAX_POST_BODY,
-                                               "max_title": MAX_TITLE})
+    return _edit_page(request, post, {"title": post.title or "", "body": post.body})
+
+
+def _edit_page(request: Request, post: Post, values: dict[str, str | None], errors: dict[str, str] | None = None,
+               status: int = 200) -> Response:
+    return render(request, "posts/edit.html", {"post": post, "values": values, "errors": errors or {},
+                                               "max_body": MAX_POST_BODY, "max_title": MAX_TITLE}, status_code=status)
 
 
 @pages.post("/posts/{post_id}/edit")
@@ -197,9 +201,7 @@ async def edit(request: Request, post_id: Id, _csrf: CsrfProtected, actor: PageA
         errors = too_long(request, errors, values, TEXT_LIMITS)
         if not values["body"].strip():
             errors["body"] = N_("Write your message before publishing.")
-        return render(request, "posts/edit.html", {"post": post, "values": values, "errors": errors,
-                                                   "max_body": MAX_POST_BODY, "max_title": MAX_TITLE},
-                      status_code=422)
+        return _edit_page(request, post, dict(values), errors, 422)
     return redirect(request, f"/posts/{post.id}", flash=N_("Your post is updated."))
 
 
@@ -208,8 +210,7 @@ async def _edit_with_draft(
     request: Request, session: AsyncSession, actor: Actor, draft: Draft, path: dict[str, Any],
 ) -> Response:
     post = await _editable(session, actor, path_id(path, "post_id"))
-    values = {"title": draft.get("title"), "body": draft.get("body")}
-    return render(request, "posts/edit.html", {"post": post, "values": values, "errors": {}, "max_body": MAX_POST_BODY})
+    return _edit_page(request, post, {"title": draft.get("title"), "body": draft.get("body")})
 
 
 def _feed_key(feed: str) -> tuple[str, int | str | None]:
