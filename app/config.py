@@ -23,6 +23,9 @@ MIN_SECRET_BYTES = 32
 SECRET_KEY_FILE = "secret_key"  # the generated key, in DATA_DIR (`ruche backup` archives it)
 
 
+DEFAULT_PUBLIC_ORIGIN = "http://127.0.0.1:8000"  # `ruche serve` without --host/--port
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RUCHE_", env_file=".env", extra="ignore")
 
@@ -114,6 +117,13 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.startswith("["):
             return [part.strip().lower() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def public_origin(self) -> str:
+        """Where links in e-mails point: `BASE_URL`, else `ruche serve`'s default address. Never the request's Host
+        header, which the sender of a password-reset request chooses: the link, and its token, would go to their
+        site."""
+        return (self.BASE_URL or DEFAULT_PUBLIC_ORIGIN).rstrip("/")
 
     @property
     def rate_limits_on(self) -> bool:

@@ -53,7 +53,7 @@ LINKS = {
 
 def compose(settings: Settings, n: Notification, recipient: User, actor_name: str) -> EmailMessage:
     lang = negotiate(recipient.language, None)
-    base = (settings.BASE_URL or "").rstrip("/")
+    base = settings.public_origin
     subject = SUBJECTS[lang][n.kind].format(actor=actor_name)
     url, settings_url = f"{base}/notifications/{n.id}/open", base + "/notifications/settings"
     text = subject + ".\n\n" + FOOTER[lang].format(url=url, settings_url=settings_url)

@@ -38,7 +38,7 @@ async def password_reset(
     data: ResetRequest, request: Request, session: SessionDep, runtime: RuntimeDep, ip: ClientIP,
     background: BackgroundTasks,
 ) -> ResetRequested:
-    base = resets.link_base(runtime.settings, str(request.base_url))
+    base = resets.link_base(runtime.settings)
     mail = await resets.request_reset(session, runtime, data.email, ip, base, _lang(request))
     if mail is not None:
         background.add_task(resets.send_mails, runtime.settings, [mail])
@@ -56,7 +56,7 @@ async def create_user(
     data: AccountCreate, request: Request, session: SessionDep, runtime: RuntimeDep, actor: CurrentActor,
     background: BackgroundTasks,
 ) -> UserRead:
-    base = resets.link_base(runtime.settings, str(request.base_url))
+    base = resets.link_base(runtime.settings)
     user, mail = await invitations.create_account(session, runtime, actor, data.email, data.display_name, data.role,
                                                   base=base, lang=_lang(request))
     background.add_task(resets.send_mails, runtime.settings, [mail])
@@ -72,7 +72,7 @@ async def import_users(
     """The body is the CSV file itself (`Content-Type: text/csv`); see `app.users.imports` for its format."""
     permissions.require(actor.is_admin, "Only administrators can manage accounts")  # before reading the file
     rows, errors = imports.parse(await request.body(), runtime.settings.IMPORT_MAX_LINES)
-    base = resets.link_base(runtime.settings, str(request.base_url))
+    base = resets.link_base(runtime.settings)
     report, mails = await imports.run_import(session, runtime, actor, rows, errors, dry_run=dry_run, base=base,
                                              lang=_lang(request))
     if mails:

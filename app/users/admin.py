@@ -16,9 +16,6 @@ from app.users.imports import Report
 from app.users.models import User
 from app.users.schemas import UserRegister
 
-# Links in e-mails sent from the command line need the public address: RUCHE_BASE_URL, else `ruche serve`'s own.
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-
 
 async def create_admin(settings: Settings, email: str, name: str, password: str) -> int:
     engine = make_engine(settings)
@@ -41,7 +38,7 @@ async def import_file(settings: Settings, data: bytes, *, dry_run: bool, lang: s
     lang = negotiate(lang, None)
     runtime = Runtime(settings)
     engine = make_engine(settings)
-    base = (settings.BASE_URL or DEFAULT_BASE_URL).rstrip("/")
+    base = resets.link_base(settings)
     try:
         async with session_scope(make_sessionmaker(engine)) as session:
             admin = await session.scalar(

@@ -57,7 +57,7 @@ async def create_user(
     context = {"values": values, "roles": ROLES, "invitation_days": runtime.settings.INVITATION_DAYS}
     try:
         data = AccountCreate.model_validate(values)
-        base = resets.link_base(runtime.settings, str(request.base_url))
+        base = resets.link_base(runtime.settings)
         user, mail = await invitations.create_account(session, runtime, actor, data.email, data.display_name,
                                                       data.role, base=base, lang=current_locale.get())
     except ValidationError as exc:
@@ -102,7 +102,7 @@ async def import_users(
     except (imports.BadFile, imports.TooLarge) as exc:
         return render(request, "admin/import.html", _import_context(runtime, exc.problem),
                       status_code=exc.status_code)
-    base = resets.link_base(runtime.settings, str(request.base_url))
+    base = resets.link_base(runtime.settings)
     report, mails = await imports.run_import(session, runtime, actor, rows, errors, dry_run=not apply, base=base,
                                              lang=current_locale.get())
     if mails:

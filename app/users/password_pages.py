@@ -80,7 +80,7 @@ async def forgot(
     context = {"email": email}
     try:
         data = ResetRequest(email=email)
-        base = resets.link_base(runtime.settings, str(request.base_url))
+        base = resets.link_base(runtime.settings)
         mail = await resets.request_reset(session, runtime, data.email, ip, base, current_locale.get())
     except ValidationError:
         return render(request, "auth/password_forgot.html",

@@ -65,9 +65,9 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def link_base(settings: Settings, request_base: str) -> str:
-    """The site's public origin: `RUCHE_BASE_URL`, else the origin the request came to."""
-    return (settings.BASE_URL or request_base).rstrip("/")
+def link_base(settings: Settings) -> str:
+    """The site's public origin for links in account e-mails (`Settings.public_origin`)."""
+    return settings.public_origin
 
 
 async def issue(session: AsyncSession, user: User, purpose: str, lifetime: timedelta, *, flush: bool = True) -> str:

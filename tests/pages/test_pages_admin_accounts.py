@@ -55,7 +55,7 @@ class TestCreateAccount:
         assert "zoe.zola" in page
         [message] = await mailbox.wait(1)
         assert message["To"] == "zoe@example.com"
-        path = mailbox.link(message).removeprefix("http://testserver")
+        path = mailbox.link(message).removeprefix("http://127.0.0.1:8000")
         welcome = await admin.client.get(path)
         assert "Welcome to Ruche" in welcome.text and "Choose my password" in welcome.text
 

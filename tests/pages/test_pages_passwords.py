@@ -75,7 +75,7 @@ class TestForgotPassword:
         [message] = await mailbox.wait(1)
         assert message["To"] == "alice@example.com"
         link = mailbox.link(message)
-        path = link.removeprefix("http://testserver")
+        path = link.removeprefix("http://127.0.0.1:8000")
         page = await browser.get(path)
         assert page.status_code == 200 and 'name="new_password"' in page.text
         assert page.headers["referrer-policy"] == "no-referrer"
@@ -97,7 +97,7 @@ class TestForgotPassword:
         browser = browser_factory()
         await browser.post_form("/password/forgot", "/password/forgot", {"email": "alice@example.com"})
         link = mailbox.link((await mailbox.wait(1))[0])
-        path, token = link.removeprefix("http://testserver"), mailbox.token(link)
+        path, token = link.removeprefix("http://127.0.0.1:8000"), mailbox.token(link)
         r = await browser.post_form(path, "/password/reset", {"token": token, "new_password": NEW, "confirm": "x"})
         assert r.status_code == 422 and "The two new passwords differ." in r.text
         assert token in r.text  # the form still carries the link's token

@@ -30,9 +30,19 @@ class TestRequest:
         await ask(client, "Alice@Example.com")
         [message] = await mailbox.wait(1)
         link = mailbox.link(message)
-        assert link.startswith("http://testserver/password/reset?token=")
+        assert link.startswith("http://127.0.0.1:8000/password/reset?token=")
         assert link in mailbox.html(message)
         assert "1 hour" in mailbox.text(message)
+
+    async def test_a_forged_host_header_never_reaches_the_link(self, client, alice, mailbox, settings_override):
+        """The requester chooses the Host header: a link built from it would carry the token to their site."""
+        for base_url in (None, "https://ruche.example.com"):
+            settings_override(BASE_URL=base_url)
+            mailbox.messages.clear()
+            await ask(client, "alice@example.com", host="evil.example")
+            [message] = await mailbox.wait(1)
+            assert "evil.example" not in mailbox.text(message) + mailbox.html(message)
+            assert mailbox.link(message).startswith((base_url or "http://127.0.0.1:8000") + "/password/reset?token=")
 
     async def test_the_link_uses_the_public_url_and_the_members_language(self, client, alice, mailbox,
                                                                         settings_override):
