@@ -277,7 +277,8 @@ def can_see_activity(actor: Actor, group_id: int | None, subject_user_id: int | 
 
 _MEMBERSHIPS = GroupMembership.__table__.c
 _GROUPS = Group.__table__.c
-_PUBLIC_GROUPS = select(_GROUPS.id).where(_GROUPS.visibility == "public")
+# A deleted group is public for nobody, as in the group cache the Python rule reads.
+_PUBLIC_GROUPS = select(_GROUPS.id).where(_GROUPS.visibility == "public", _GROUPS.deleted_at.is_(None))
 
 
 def listed_groups(actor: Actor, model: Any = Group) -> ColumnElement[bool]:

@@ -14,6 +14,8 @@ from app.outbox.write import emit
 from app.permissions import Actor
 from app.posts import service as posts_service
 
+DELETED = "deleted"  # the `visibility` of a deleted group's `group.updated` activity
+
 
 async def delete_group(session: AsyncSession, actor: Actor, group_id: int) -> None:
     """404 for those who may not see the group, 403 for its members; then the group exists for nobody."""
@@ -30,6 +32,7 @@ async def delete_group(session: AsyncSession, actor: Actor, group_id: int) -> No
     # a member could type (names are at most 200 characters, but nobody guesses these).
     tag = f"deleted-{group.id}-{token_hex(8)}"
     group.name_key, group.slug = tag, tag
-    # Reloads every process's group cache (the group leaves it) and takes the group out of the search index.
-    emit(session, GroupUpdated(actor_id=actor.user_id, group_id=group.id, visibility=group.visibility))
+    # Reloads every process's group cache (the group leaves it) and takes the group out of the search index;
+    # "deleted", not its old visibility: open sockets must not count a deleted public group as public again.
+    emit(session, GroupUpdated(actor_id=actor.user_id, group_id=group.id, visibility=DELETED))
     await session.flush()
