@@ -10,6 +10,7 @@ admin invites again)."""
 
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from app.users.passwords import check_password_strength
 log = logging.getLogger("ruche.email")
 TOKEN_BYTES = 32
 MAX_TOKEN_LENGTH = 200
+TOKEN_SHAPE = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_TOKEN_LENGTH}}}")
 
 
 def N_(message: str) -> str:
@@ -117,7 +119,7 @@ async def invite(session: AsyncSession, settings: Settings, user: User, base: st
 
 async def peek(session: AsyncSession, token: str) -> PasswordToken | None:
     """The token's row if the link still works (for the page that asks for the new password)."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+    if not TOKEN_SHAPE.fullmatch(token):  # ours are URL-safe base64; anything else is forged (and may not encode)
         return None
     row = await session.scalar(select(PasswordToken).where(PasswordToken.token_hash == hash_token(token)))
     if row is None or row.used_at is not None or row.expires_at <= utcnow():

@@ -172,3 +172,12 @@ class TestWithoutSmtp:
         errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
         assert any("alice@example.com" in e for e in errors)
         assert not any("token=" in e for e in errors)
+
+
+class TestForgedTokens:
+    async def test_any_token_that_is_not_ours_is_400_never_500(self, client, alice):
+        for token in ["\ud800", "é" * 10, "a b", "x" * 201, "../..", "\x7f"]:
+            r = await client.post(CONFIRM, content=('{"token": "%s", "new_password": "%s"}' % (
+                token.encode("unicode_escape").decode(), NEW_PASSWORD)).encode(),
+                headers={"Content-Type": "application/json"})
+            assert r.status_code in (400, 422), (token, r.status_code, r.text)
