@@ -79,4 +79,8 @@ FORBIDDEN_DETAILS = (
     N_("Only the group's animators can change it"),
     N_("Only animators see membership requests"),
     N_("The form has expired; reload the page and try again"),
+    N_("Only administrators can see the network settings"),
+    N_("Only administrators can change the network settings"),
+    N_("Only administrators can edit the skill synonyms"),
+    N_("Only the group's animators and administrators can delete it"),
 )

@@ -201,3 +201,15 @@ class TestGroupCreationSetting:
         r = await m.post_form("/groups", "/groups", {"name": "Mon groupe", "visibility": "public"})
         assert r.status_code == 403 and 'id="create-refused"' in r.text
         assert (await client.get("/api/v1/groups", headers=admin.headers)).json()["items"] == []
+
+
+class TestRefusalsInFrench:
+    async def test_admin_pages_refuse_a_member_in_their_language(self, admin, member_browser):
+        """The 403 pages of the new admin pages say why in French, not in the service's English."""
+        _, m = await member_browser("Mia Membre", lang="fr")
+        for path, said in (("/admin/settings", "Seuls les administrateurs peuvent voir les réglages du réseau"),
+                           ("/admin/skill-synonyms", "Seuls les administrateurs peuvent modifier les synonymes")):
+            page = await m.get(path)
+            assert page.status_code == 403
+            assert said in page.text, path
+            assert "Only administrators" not in page.text
