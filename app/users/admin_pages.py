@@ -81,7 +81,9 @@ async def import_form(request: Request, actor: PageActor, runtime: RuntimeDep) -
 
 
 def _import_context(runtime: RuntimeDep, problem: imports.Problem | None) -> dict[str, object]:
-    return {"problem": problem, "columns": imports.COLUMNS, "max_lines": runtime.settings.IMPORT_MAX_LINES}
+    # The request's body is capped too (MAX_JSON_BYTES): the page says both, so a file is not refused unannounced.
+    return {"problem": problem, "columns": imports.COLUMNS, "max_lines": runtime.settings.IMPORT_MAX_LINES,
+            "max_mb": runtime.settings.MAX_JSON_BYTES // (1024 * 1024)}
 
 
 @pages.post("/admin/users/import")
