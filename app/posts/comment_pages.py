@@ -14,6 +14,7 @@ from app.csrf import CsrfProtected
 from app.db import SessionDep
 from app.deps import Id
 from app.errors import Forbidden, Invalid
+from app.groups import service as groups_service
 from app.permissions import Actor
 from app.posts import comments as comments_service
 from app.posts import reactions
@@ -68,9 +69,11 @@ _EDIT_READ_LIMIT = MAX_COMMENT_BODY * 4
 
 
 async def _editable_comment(session: AsyncSession, actor: Actor, comment_id: int) -> Comment:
-    comment, _post = await comments_service.access_comment(session, actor, comment_id)
+    comment, post = await comments_service.access_comment(session, actor, comment_id)
     permissions.require(permissions.can_edit_comment(actor, comment.author_id),
                         N_("Only the author can edit this comment"))
+    if post.group_id is not None:  # refused before the member types: an archived group keeps its comments
+        await groups_service.require_writable(session, post.group_id)
     return comment
 
 

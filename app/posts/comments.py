@@ -96,6 +96,8 @@ async def update_comment(session: AsyncSession, actor: Actor, comment_id: int, d
     edit and not by the text it replaces are told (the activity's `new_mentions`)."""
     comment, post = await access_comment(session, actor, comment_id)
     permissions.require(permissions.can_edit_comment(actor, comment.author_id), "Only the author can edit this comment")
+    if post.group_id is not None:  # an archived group is read-only: its comments are kept as they were
+        await groups_service.require_writable(session, post.group_id)
     if data.body == comment.body:
         return comment  # nothing changed: no "edited" mark, no event
     # Comments keep no mention rows: who the old text mentioned is read from it, as it was rendered.

@@ -15,6 +15,7 @@ from app.db import SessionDep
 from app.deps import Id, RuntimeDep
 from app.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, Refused
 from app.feed import service as feed_service
+from app.groups import service as groups_service
 from app.groups.cache import GROUPS
 from app.groups.schemas import GroupSummary
 from app.i18n import current_locale
@@ -229,6 +230,8 @@ def _feed_key(feed: str) -> tuple[str, int | str | None]:
 async def _editable(session: AsyncSession, actor: Actor, post_id: int) -> Post:
     post = await posts_service.access_post(session, actor, post_id)
     permissions.require(permissions.can_edit_post(actor, post), N_("Only the author can edit this post"))
+    if post.group_id is not None:  # refused before the member types: an archived group keeps its posts as they are
+        await groups_service.require_writable(session, post.group_id)
     return post
 
 

@@ -133,6 +133,8 @@ async def update_post(session: AsyncSession, actor: Actor, post_id: int, data: P
     """Edit a post's body or title: its author only (moderators hide instead)."""
     post = await access_post(session, actor, post_id)
     permissions.require(permissions.can_edit_post(actor, post), "Only the author can edit this post")
+    if post.group_id is not None:  # an archived group is read-only: its posts are kept as they were
+        await groups_service.require_writable(session, post.group_id)
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return post  # nothing sent, nothing edited

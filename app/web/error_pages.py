@@ -83,4 +83,5 @@ FORBIDDEN_DETAILS = (
     N_("Only administrators can change the network settings"),
     N_("Only administrators can edit the skill synonyms"),
     N_("Only the group's animators and administrators can delete it"),
+    N_("This group is archived: it is read-only"),
 )

@@ -67,6 +67,21 @@ class TestArchive:
         r = await client.post("/api/v1/posts", json={"body": "Encore", "group_id": group["id"]}, headers=mia.headers)
         assert r.status_code == 201
 
+    async def test_archived_group_keeps_its_posts_and_comments_as_they_were(
+        self, client: httpx.AsyncClient, anna: Any, mia: Any, make_group: Any, make_post: Any,
+    ) -> None:
+        """Read-only: the authors cannot rewrite what the group holds either."""
+        group = await make_group(anna, "Jardin", members=(mia,))
+        post = await make_post(mia, "Les tomates", group_id=group["id"])
+        comment = (await client.post(f"/api/v1/posts/{post['id']}/comments", json={"body": "Oui"},
+                                     headers=mia.headers)).json()
+        await _archive(client, anna, group)
+        r = await client.patch(f"/api/v1/posts/{post['id']}", json={"body": "Réécrit"}, headers=mia.headers)
+        assert r.status_code == 403 and "archived" in r.json()["detail"]
+        r = await client.patch(f"/api/v1/comments/{comment['id']}", json={"body": "Réécrit"}, headers=mia.headers)
+        assert r.status_code == 403 and "archived" in r.json()["detail"]
+        assert (await client.get(f"/api/v1/posts/{post['id']}", headers=mia.headers)).json()["body"] == "Les tomates"
+
     async def test_archived_group_leaves_the_directory_but_not_its_members_list(
         self, client: httpx.AsyncClient, anna: Any, mia: Any, olga: Any, make_group: Any,
     ) -> None:

@@ -123,6 +123,22 @@ class TestArchivePage:
         assert "Mon long avis" in r.text and "This group is archived: it is read-only." in r.text
 
 
+    async def test_the_edit_pages_of_an_archived_group_are_refused_before_typing(self, member_browser, client):
+        anna, a = await member_browser("Anna Animatrice", lang="fr")
+        await _create(a)
+        group = await _group(client, anna)
+        post = (await client.post("/api/v1/posts", json={"body": "Bilan", "group_id": group["id"]},
+                                  headers=anna.headers)).json()
+        comment = (await client.post(f"/api/v1/posts/{post['id']}/comments", json={"body": "Avis"},
+                                     headers=anna.headers)).json()
+        assert (await a.get(f"/posts/{post['id']}/edit")).status_code == 200
+        await a.post_form(SETTINGS, "/groups/club-agile/archive", {"archived": "true"})
+        for path in (f"/posts/{post['id']}/edit", f"/comments/{comment['id']}/edit"):
+            page = await a.get(path)
+            assert page.status_code == 403, path
+            assert "Ce groupe est archivé : il est en lecture seule" in page.text
+
+
 class TestDeletePage:
     async def test_wrong_name_422_keeps_the_group(self, animator, client):
         anna, a = animator
