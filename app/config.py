@@ -7,9 +7,9 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.package_data import frontend_dir
@@ -38,11 +38,12 @@ class Settings(BaseSettings):
     RATE_LIMITS: Literal["on", "off"] = "on"
     ACCESS_TOKEN_MINUTES: int = 60  # API bearer tokens: a fixed lifetime, not renewed
     # Page sessions slide: renewed while the member is active, they end after this long without a request...
-    SESSION_IDLE_MINUTES: int = 120
+    SESSION_IDLE_MINUTES: Annotated[int, Field(ge=1)] = 120
     # ...and at the latest this long after signing in (a browser-session cookie);
-    SESSION_MAX_HOURS: int = 12
-    # with "Keep me signed in", a persistent cookie valid this long (no idle bound).
-    SESSION_REMEMBER_DAYS: int = 30
+    SESSION_MAX_HOURS: Annotated[int, Field(ge=1, le=24 * 365)] = 12
+    # with "Keep me signed in", a persistent cookie valid this long (no idle bound). At most a year: tokens living
+    # longer than app.security.MAX_TOKEN_LIFETIME_S (400 days) are refused as forged.
+    SESSION_REMEMBER_DAYS: Annotated[int, Field(ge=1, le=365)] = 30
     TRUSTED_PROXIES: list[str] = []
     BASE_URL: str | None = None  # public origin, e.g. https://ruche.example.com (cookies, links, Origin checks)
     FRONTEND_DIR: Path = frontend_dir()

@@ -89,3 +89,14 @@ def test_demo_seeds_once_then_refuses(tmp_path: Path) -> None:
     assert "already has members" in second.stderr and "Traceback" not in second.stderr
     with sqlite3.connect(tmp_path / "ruche.db") as db:
         assert db.execute("SELECT count(*) FROM users").fetchone() == (12,)
+
+
+def test_a_keep_me_signed_in_longer_than_tokens_may_live_is_refused_at_start() -> None:
+    """Tokens living past 400 days are refused as forged (app.security): a longer setting would sign nobody in."""
+    import pydantic
+
+    from app.config import Settings
+
+    with pytest.raises(pydantic.ValidationError):
+        Settings(SESSION_REMEMBER_DAYS=500)
+    assert Settings(SESSION_REMEMBER_DAYS=365).SESSION_REMEMBER_DAYS == 365

@@ -42,7 +42,3 @@ async def update_settings(session: AsyncSession, actor: Actor, data: NetworkSett
     await session.flush()
     return NetworkSettingsRead(group_creation=data.group_creation)
 
-
-async def may_create_group(session: AsyncSession, actor: Actor) -> bool:
-    """Whether the actor may create a group under the network's `group_creation` setting."""
-    return permissions.can_create_group(actor, (await current(session)).group_creation)

@@ -67,7 +67,7 @@ async def claim(session: AsyncSession, user_id: int, key: str, request_hash: str
     )
     postgres = session.get_bind().dialect.name == "postgresql"
     insert = postgresql.insert if postgres else sqlite.insert
-    fresh = {"request_hash": request_hash, "post_id": None, "created_at": now}
+    fresh = {"request_hash": request_hash, "post_id": None, "comment_id": None, "created_at": now}
     statement = insert(IdempotencyKey).values(user_id=user_id, key=key, **fresh).on_conflict_do_update(
         index_elements=[IdempotencyKey.user_id, IdempotencyKey.key], set_=fresh,
         where=IdempotencyKey.created_at <= now - KEY_LIFETIME,

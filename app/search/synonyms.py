@@ -65,7 +65,8 @@ async def replace_pairs(session: AsyncSession, actor: Actor, pairs: Sequence[Ski
 async def synonym_map(session: AsyncSession) -> Synonyms:
     """Each expression (as synonym_key folds it) -> the expressions it translates to, both ways."""
     out: dict[str, list[str]] = {}
-    for french, english in await session.execute(select(SkillSynonym.french, SkillSynonym.english)):
+    pairs = select(SkillSynonym.french, SkillSynonym.english).order_by(SkillSynonym.id).limit(MAX_PAIRS)
+    for french, english in await session.execute(pairs):  # read on every search: bounded as the list is
         for term, other in ((french, english), (english, french)):
             key = synonym_key(term)
             if key and other not in out.setdefault(key, []):

@@ -244,3 +244,22 @@ class TestCommentIdempotencyKey:
         r = await client.post(f"{POSTS}/{post['id']}/comments", json={"body": "x"},
                               headers={**mia.headers, "Idempotency-Key": key})
         assert r.status_code == 422
+
+    async def test_an_expired_comment_key_taken_over_by_a_post_forgets_the_comment(
+            self, client: httpx.AsyncClient, mia: Any, make_post: Any, session: Any) -> None:
+        from sqlalchemy import select, update
+
+        from app.db import utcnow
+        from app.posts.models import IdempotencyKey
+
+        post = await make_post(mia, "Question")
+        headers = {**mia.headers, "Idempotency-Key": "reused"}
+        assert (await client.post(f"{POSTS}/{post['id']}/comments", json={"body": "x"},
+                                  headers=headers)).status_code == 201
+        await session.execute(update(IdempotencyKey).values(created_at=utcnow().replace(year=2000)))
+        await session.commit()
+        r = await client.post(POSTS, json={"body": "Un billet"}, headers=headers)
+        assert r.status_code == 201, r.text
+        session.expire_all()
+        row = await session.scalar(select(IdempotencyKey).where(IdempotencyKey.key == "reused"))
+        assert (row.post_id, row.comment_id) == (r.json()["id"], None)
